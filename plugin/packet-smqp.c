@@ -1,0 +1,616 @@
+/* packet-smqp.c
+ * Routines for SMQP (Simple Message Queue Protocol, draft-tegen-smqp)
+ * dissection: registration, the PDU loop over TCP, and the banner,
+ * command and reply PDUs. Messages and contact data are in smqp-body.c,
+ * connection state in smqp-conversation.c, the grammar in smqp-*.c.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/expert.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <wsutil/inet_addr.h>
+
+#include "smqp-compat.h"
+#include "packet-smqp.h"
+#include "smqp-conversation.h"
+#include "smqp-frame.h"
+
+#define SMQP_TCP_PORTS "720-721"
+
+static dissector_handle_t smqp_handle;
+dissector_table_t smqp_media_type_table;
+
+static gboolean smqp_pref_desegment = TRUE;
+gboolean smqp_pref_media = TRUE;
+guint smqp_pref_max_body = 16 * 1024 * 1024;
+
+static int hf_smqp_banner = -1;
+static int hf_smqp_banner_version = -1;
+static int hf_smqp_banner_status = -1;
+static int hf_smqp_banner_ident = -1;
+static int hf_smqp_from_server = -1;
+static int hf_smqp_command_line = -1;
+static int hf_smqp_command = -1;
+static int hf_smqp_resource = -1;
+static int hf_smqp_args = -1;
+static int hf_smqp_reply_line = -1;
+static int hf_smqp_reply_code = -1;
+static int hf_smqp_reply_class = -1;
+static int hf_smqp_reply_continuation = -1;
+static int hf_smqp_reply_text = -1;
+static int hf_smqp_reply_command = -1;
+static int hf_smqp_auth_data = -1;
+static int hf_smqp_request_in = -1;
+static int hf_smqp_response_in = -1;
+static int hf_smqp_time = -1;
+
+static expert_field ei_smqp_unknown_verb = EI_INIT;
+static expert_field ei_smqp_unknown_resource = EI_INIT;
+static expert_field ei_smqp_malformed_command = EI_INIT;
+static expert_field ei_smqp_unknown_reply_code = EI_INIT;
+static expert_field ei_smqp_unfinished_reply = EI_INIT;
+static expert_field ei_smqp_no_request = EI_INIT;
+static expert_field ei_smqp_no_reply = EI_INIT;
+static expert_field ei_smqp_notify_unacked = EI_INIT;
+static expert_field ei_smqp_clear_password = EI_INIT;
+
+static const value_string reply_class_vals[] = {
+    { 1, "Positive preliminary" },
+    { 2, "Positive completion" },
+    { 3, "Positive intermediate" },
+    { 4, "Transient negative" },
+    { 5, "Permanent negative" },
+    { 0, NULL }
+};
+
+/* "PUBLISH MESSAGE", "NOOP": the canonical name of a command form. */
+static const char *form_name(wmem_allocator_t *pool, const smqp_form *form)
+{
+    const char *verb = smqp_verb_name(form->verb);
+    return form->resource ? wmem_strdup_printf(pool, "%s %s", verb, form->resource) : verb;
+}
+
+static void add_info(packet_info *pinfo, bool first, const char *text)
+{
+    if (first)
+        col_add_str(pinfo->cinfo, COL_INFO, text);
+    else
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+    col_set_fence(pinfo->cinfo, COL_INFO);
+}
+
+static char *span_text(packet_info *pinfo, tvbuff_t *tvb, int base, smqp_span s)
+{
+    return tvb_format_text(pinfo->pool, tvb, base + (int)s.off, (int)s.len);
+}
+
+/* ---- expected connections ------------------------------------------------ */
+
+/* An address as written in SMQP text; false when it is a host name. */
+static bool text_to_address(const uint8_t *buf, smqp_span s, address *addr, wmem_allocator_t *pool)
+{
+    char text[64];
+    ws_in4_addr v4;
+    ws_in6_addr v6;
+    if (s.len == 0 || s.len >= sizeof text)
+        return false;
+    memcpy(text, buf + s.off, s.len);
+    text[s.len] = '\0';
+    if (ws_inet_pton4(text, &v4)) {
+        alloc_address_wmem(pool, addr, AT_IPv4, 4, &v4);
+        return true;
+    }
+    if (ws_inet_pton6(text, &v6)) {
+        alloc_address_wmem(pool, addr, AT_IPv6, 16, &v6);
+        return true;
+    }
+    return false;
+}
+
+/* CONNECTTO / SET NOTIFY PORT (the listener is the SMQP client, by
+ * default at the client's own address) and 311 redirect (the listener is
+ * a server, by default the replying server's address). */
+static void expect_connection(packet_info *pinfo, const uint8_t *buf, const smqp_items *it,
+                              bool callback, const address *default_addr, const address *peer)
+{
+    smqp_span addr_span = { 0, 0 };
+    uint32_t port = 0;
+    bool have_port = false;
+    for (unsigned k = 0; k < it->n_items; k++) {
+        const smqp_item *item = &it->items[k];
+        if (item->kind == SMQP_I_ADDRESS)
+            addr_span = item->span;
+        else if (item->kind == SMQP_I_PORT)
+            have_port = smqp_parse_uint(buf, item->span, &port) && port > 0 && port <= 65535;
+    }
+    if (!have_port)
+        return;
+    address addr;
+    if (!text_to_address(buf, addr_span, &addr, pinfo->pool))
+        copy_address_shallow(&addr, default_addr);
+    smqp_conv_expect(pinfo, &addr, (guint16)port, peer, callback, smqp_handle);
+}
+
+/* ---- PDUs ---------------------------------------------------------------- */
+
+typedef struct {
+    tvbuff_t *tvb;
+    packet_info *pinfo;
+    proto_tree *tree;       /* the PDU's subtree */
+    proto_item *item;       /* the PDU's item */
+    int base;               /* tvb offset of buf[0] */
+    const uint8_t *buf;
+    const smqp_frame *f;
+    smqp_pdu_info *pi;
+    bool first_in_frame;
+} smqp_pdu;
+
+static void dissect_banner(smqp_pdu *p)
+{
+    smqp_span version, status, ident;
+    smqp_line l = p->f->first;
+    smqp_parse_banner(p->buf, l, &version, &status, &ident);
+    proto_item *bi = proto_tree_add_item(p->tree, hf_smqp_banner, p->tvb, p->base + (int)l.off, (int)l.len, ENC_UTF_8);
+    smqp_note_eol(bi, p->pinfo, l.eol_len);
+    proto_tree *bt = proto_item_add_subtree(bi, ett_smqp_line);
+    proto_tree_add_item(bt, hf_smqp_banner_version, p->tvb, p->base + (int)version.off, (int)version.len, ENC_ASCII);
+    if (status.len)
+        proto_tree_add_item(bt, hf_smqp_banner_status, p->tvb, p->base + (int)status.off, (int)status.len, ENC_UTF_8);
+    if (ident.len)
+        proto_tree_add_item(bt, hf_smqp_banner_ident, p->tvb, p->base + (int)ident.off, (int)ident.len, ENC_UTF_8);
+    smqp_span whole = { l.off, l.len };
+    add_info(p->pinfo, p->first_in_frame, span_text(p->pinfo, p->tvb, p->base, whole));
+}
+
+static bool has_item(const smqp_items *it, smqp_item_kind kind)
+{
+    for (unsigned k = 0; k < it->n_items; k++) {
+        if (it->items[k].kind == kind)
+            return true;
+    }
+    return false;
+}
+
+static void dissect_command(smqp_pdu *p)
+{
+    const smqp_command *cmd = &p->f->cmd;
+    const smqp_form *form = cmd->form;
+    smqp_line l = p->f->first;
+    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_command_line, p->tvb, p->base + (int)l.off, (int)l.len, ENC_UTF_8);
+    smqp_note_eol(li, p->pinfo, l.eol_len);
+    proto_tree *lt = proto_item_add_subtree(li, ett_smqp_line);
+    const char *verb = smqp_verb_name(cmd->verb->verb);
+    proto_tree_add_string(lt, hf_smqp_command, p->tvb, p->base + (int)cmd->verb_span.off, (int)cmd->verb_span.len, verb);
+    if (form && form->resource)
+        proto_tree_add_string(lt, hf_smqp_resource, p->tvb, p->base + (int)cmd->resource_span.off,
+                              (int)cmd->resource_span.len, form->resource);
+    if (cmd->args_span.len)
+        proto_tree_add_item(lt, hf_smqp_args, p->tvb, p->base + (int)cmd->args_span.off, (int)cmd->args_span.len, ENC_UTF_8);
+    smqp_add_items(lt, p->tvb, p->pinfo, p->base, p->buf, &cmd->it);
+
+    if (!form)
+        expert_add_info_format(p->pinfo, li, &ei_smqp_unknown_resource, "%s with a resource SMQP does not define", verb);
+    if (cmd->it.problems & (SMQP_P_MISSING_ARG | SMQP_P_EXTRA_ARGS))
+        expert_add_info_format(p->pinfo, li, &ei_smqp_malformed_command, "Malformed %s: %s", verb,
+                               (cmd->it.problems & SMQP_P_MISSING_ARG) ? "argument missing" : "unexpected arguments");
+    if (cmd->it.problems & SMQP_P_BAD_VALUE)
+        expert_add_info(p->pinfo, li, &ei_smqp_bad_value);
+    if (form && form->verb == SMQP_VERB_PASSWORD && has_item(&cmd->it, SMQP_I_PASSWORD))
+        expert_add_info(p->pinfo, li, &ei_smqp_clear_password);
+
+    if (form && !PINFO_FD_VISITED(p->pinfo)) {
+        if (form->args == SMQP_ARGS_CONNECTTO || form->args == SMQP_ARGS_NOTIFY_PORT)
+            expect_connection(p->pinfo, p->buf, &cmd->it, true, &p->pinfo->src, &p->pinfo->dst);
+    }
+
+    size_t body_start = l.off + l.len + l.eol_len;
+    if (form && form->body == SMQP_BODY_MESSAGE) {
+        smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->base, p->buf, body_start, p->f->len);
+    } else if (form && form->body == SMQP_BODY_CONTACT) {
+        const char *mime = NULL;
+        for (unsigned k = 0; k < cmd->it.n_items; k++) {
+            if (cmd->it.items[k].kind == SMQP_I_MIME)
+                mime = (const char *)tvb_get_string_enc(p->pinfo->pool, p->tvb, p->base + (int)cmd->it.items[k].span.off,
+                                          (int)cmd->it.items[k].span.len, ENC_ASCII);
+        }
+        smqp_dissect_contact(p->tvb, p->pinfo, p->tree, p->base, p->buf, body_start, p->f->len, mime);
+    }
+
+    const char *name = form ? form_name(p->pinfo->pool, form) : verb;
+    add_info(p->pinfo, p->first_in_frame,
+             cmd->args_span.len ? wmem_strdup_printf(p->pinfo->pool, "%s %s", name,
+                                                     span_text(p->pinfo, p->tvb, p->base, cmd->args_span))
+                                : name);
+}
+
+/* Code, finality and challenge of a reply PDU, from its last line. */
+static void summarize_reply(const uint8_t *buf, size_t len, smqp_reply_summary *rs)
+{
+    smqp_line l;
+    size_t q = 0;
+    memset(rs, 0, sizeof *rs);
+    while (smqp_next_line(buf, len, q, &l)) {
+        smqp_reply_line r;
+        if (smqp_parse_reply_line(buf, l, &r)) {
+            rs->code = r.code;
+            rs->challenge = r.text.len > 0 && buf[r.text.off] == '+';
+            rs->final = r.final && !rs->challenge;
+        }
+        q = l.off + l.len + l.eol_len;
+    }
+}
+
+static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
+{
+    const smqp_trans *answers = p->pi->answers;
+    smqp_reply_data rd = (answers && answers->form) ? answers->form->reply_data : SMQP_RD_NONE;
+    smqp_line l;
+    size_t q = 0;
+    unsigned lines = 0;
+    bool unknown_noted = false;
+    smqp_reply_line first = { 0, false, { 0, 0 } };
+
+    while (q < p->f->len && smqp_next_line(p->buf, p->f->len, q, &l)) {
+        smqp_reply_line r;
+        q = l.off + l.len + l.eol_len;
+        if (!smqp_parse_reply_line(p->buf, l, &r))
+            break;
+        if (lines++ == 0)
+            first = r;
+        proto_item *li = proto_tree_add_item(p->tree, hf_smqp_reply_line, p->tvb, p->base + (int)l.off, (int)l.len, ENC_UTF_8);
+        smqp_note_eol(li, p->pinfo, l.eol_len);
+        proto_tree *lt = proto_item_add_subtree(li, ett_smqp_line);
+        proto_item *ci = proto_tree_add_uint(lt, hf_smqp_reply_code, p->tvb, p->base + (int)l.off, 3, r.code);
+        proto_item *gi = proto_tree_add_uint(lt, hf_smqp_reply_class, p->tvb, p->base + (int)l.off, 1, r.code / 100);
+        proto_item_set_generated(gi);
+        gi = proto_tree_add_boolean(lt, hf_smqp_reply_continuation, p->tvb, p->base + (int)l.off + 3,
+                                    l.len > 3 ? 1 : 0, !r.final);
+        proto_item_set_generated(gi);
+        if (!smqp_lookup_reply_code(r.code) && !unknown_noted) {
+            expert_add_info(p->pinfo, ci, &ei_smqp_unknown_reply_code);
+            unknown_noted = true;
+        }
+        if (r.text.len)
+            proto_tree_add_item(lt, hf_smqp_reply_text, p->tvb, p->base + (int)r.text.off, (int)r.text.len, ENC_UTF_8);
+        if (r.text.len && p->buf[r.text.off] == '+') {
+            smqp_span data = smqp_rest(p->buf, r.text.off + 1, r.text.off + r.text.len);
+            if (data.len)
+                proto_tree_add_item(lt, hf_smqp_auth_data, p->tvb, p->base + (int)data.off, (int)data.len, ENC_ASCII);
+            continue;
+        }
+        smqp_items it;
+        it.n_items = 0;
+        it.problems = 0;
+        smqp_parse_reply_data(p->buf, rd, r.code, r.text, &it);
+        smqp_add_items(lt, p->tvb, p->pinfo, p->base, p->buf, &it);
+        if (r.code == 311 && it.n_items && !PINFO_FD_VISITED(p->pinfo))
+            expect_connection(p->pinfo, p->buf, &it, false, &p->pinfo->src, &p->pinfo->dst);
+    }
+    if (lines && !rs->final && !rs->challenge && p->f->complete)
+        expert_add_info(p->pinfo, p->item, &ei_smqp_unfinished_reply);
+    if (answers && answers->form) {
+        proto_item *gi = proto_tree_add_string(p->tree, hf_smqp_reply_command, p->tvb, 0, 0,
+                                               form_name(p->pinfo->pool, answers->form));
+        proto_item_set_generated(gi);
+    }
+
+    const smqp_reply_code *rc = smqp_lookup_reply_code(first.code);
+    const char *text = first.text.len ? span_text(p->pinfo, p->tvb, p->base, first.text) : (rc ? rc->name : "");
+    add_info(p->pinfo, p->first_in_frame,
+             lines > 1 ? wmem_strdup_printf(p->pinfo->pool, "%u %s (%u lines)", first.code, text, lines)
+                       : wmem_strdup_printf(p->pinfo->pool, "%u %s", first.code, text));
+}
+
+static void dissect_auth_data(smqp_pdu *p)
+{
+    smqp_line l = p->f->first;
+    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_auth_data, p->tvb, p->base + (int)l.off, (int)l.len, ENC_ASCII);
+    smqp_note_eol(li, p->pinfo, l.eol_len);
+    add_info(p->pinfo, p->first_in_frame, "Authentication data");
+}
+
+static void dissect_suid(smqp_pdu *p)
+{
+    smqp_line l = p->f->first;
+    smqp_item item = { SMQP_I_SUID, { l.off, l.len }, NULL };
+    smqp_add_item(p->tree, p->tvb, p->pinfo, p->base, p->buf, &item);
+    smqp_note_eol(p->item, p->pinfo, l.eol_len);
+    add_info(p->pinfo, p->first_in_frame,
+             wmem_strdup_printf(p->pinfo->pool, "SUID %s", span_text(p->pinfo, p->tvb, p->base, item.span)));
+}
+
+static void dissect_unknown(smqp_pdu *p)
+{
+    smqp_line l = p->f->first;
+    smqp_span whole = { l.off, l.len };
+    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_line, p->tvb, p->base + (int)l.off, (int)l.len, ENC_UTF_8);
+    smqp_note_eol(li, p->pinfo, l.eol_len);
+    expert_add_info(p->pinfo, li, &ei_smqp_unknown_verb);
+    add_info(p->pinfo, p->first_in_frame,
+             wmem_strdup_printf(p->pinfo->pool, "Unknown: %s", span_text(p->pinfo, p->tvb, p->base, whole)));
+}
+
+static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
+{
+    const smqp_pdu_info *pi = p->pi;
+    proto_item *gi;
+    if (pi->answers) {
+        gi = proto_tree_add_uint(p->tree, hf_smqp_request_in, p->tvb, 0, 0, pi->answers->req_frame);
+        proto_item_set_generated(gi);
+        nstime_t delta;
+        nstime_delta(&delta, &p->pinfo->abs_ts, &pi->answers->req_time);
+        gi = proto_tree_add_time(p->tree, hf_smqp_time, p->tvb, 0, 0, &delta);
+        proto_item_set_generated(gi);
+    } else if (p->f->kind == SMQP_PDU_REPLY && rs->final) {
+        expert_add_info(p->pinfo, p->item, &ei_smqp_no_request);
+    }
+    if (pi->opens) {
+        if (pi->opens->rsp_frame) {
+            gi = proto_tree_add_uint(p->tree, hf_smqp_response_in, p->tvb, 0, 0, pi->opens->rsp_frame);
+            proto_item_set_generated(gi);
+        } else if (PINFO_FD_VISITED(p->pinfo)) {
+            /* only a later pass knows that no answer ever came */
+            bool notify = pi->opens->form && pi->opens->form->verb == SMQP_VERB_NOTIFY;
+            expert_add_info(p->pinfo, p->item, notify ? &ei_smqp_notify_unacked : &ei_smqp_no_reply);
+        }
+    }
+}
+
+static void dissect_pdu(smqp_pdu *p, bool cut)
+{
+    const smqp_frame *f = p->f;
+    smqp_reply_summary rs = { 0, false, false };
+    proto_item *gi = proto_tree_add_boolean(p->tree, hf_smqp_from_server, p->tvb, p->base, 0, p->pi->from_server);
+    proto_item_set_generated(gi);
+
+    switch (f->kind) {
+    case SMQP_PDU_BANNER:
+        dissect_banner(p);
+        break;
+    case SMQP_PDU_COMMAND:
+        dissect_command(p);
+        break;
+    case SMQP_PDU_REPLY:
+        summarize_reply(p->buf, f->len, &rs);
+        dissect_reply(p, &rs);
+        break;
+    case SMQP_PDU_MESSAGE: {
+        unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->base, p->buf, 0, f->len);
+        add_info(p->pinfo, p->first_in_frame, wmem_strdup_printf(p->pinfo->pool, "Message (%u part%s)", parts,
+                                                                 parts == 1 ? "" : "s"));
+        break;
+    }
+    case SMQP_PDU_AUTH_DATA:
+        dissect_auth_data(p);
+        break;
+    case SMQP_PDU_SUID:
+        dissect_suid(p);
+        break;
+    case SMQP_PDU_EMPTY:
+        proto_item_append_text(p->item, ", empty line");
+        smqp_note_eol(p->item, p->pinfo, f->first.eol_len);
+        if (p->first_in_frame)
+            add_info(p->pinfo, true, "Empty line");
+        break;
+    case SMQP_PDU_UNKNOWN:
+        dissect_unknown(p);
+        break;
+    }
+    if (f->overlong)
+        expert_add_info(p->pinfo, p->item, &ei_smqp_line_too_long);
+    if (cut)
+        expert_add_info(p->pinfo, p->item, &ei_smqp_incomplete);
+    add_tracking(p, &rs);
+}
+
+/* Cuts the TCP payload into PDUs, asking TCP for more bytes when one is
+ * incomplete. */
+static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, smqp_conv *conv)
+{
+    int total = (int)tvb_captured_length(tvb);
+    int offset = 0;
+    /* PDUs are numbered per frame, across the calls TCP makes for it, so
+     * later passes find what the first pass learnt about each one */
+    guint *pdu_count = p_get_proto_data(pinfo->pool, pinfo, proto_smqp, 0);
+    if (!pdu_count) {
+        pdu_count = wmem_new0(pinfo->pool, guint);
+        p_add_proto_data(pinfo->pool, pinfo, proto_smqp, 0, pdu_count);
+    }
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "SMQP");
+
+    while (offset < total) {
+        int remaining = total - offset;
+        const uint8_t *buf = tvb_get_ptr(tvb, offset, remaining);
+        guint key = *pdu_count + 1;
+        smqp_pdu_info *pi = p_get_proto_data(wmem_file_scope(), pinfo, proto_smqp, key);
+        smqp_pdu_info fresh;
+        if (!pi) {
+            memset(&fresh, 0, sizeof fresh);
+            fresh.from_server = smqp_conv_from_server(conv, pinfo);
+            fresh.ctx = smqp_conv_ctx(conv, fresh.from_server, smqp_pref_max_body);
+        }
+        smqp_frame f;
+        smqp_frame_pdu(buf, (size_t)remaining, pi ? &pi->ctx : &fresh.ctx, &f);
+        bool cut = false;
+        if (!f.complete) {
+            if (smqp_pref_desegment && pinfo->can_desegment) {
+                pinfo->desegment_offset = offset;
+                pinfo->desegment_len = f.need > (size_t)remaining ? (guint32)(f.need - (size_t)remaining)
+                                                                  : DESEGMENT_ONE_MORE_SEGMENT;
+                return total;
+            }
+            f.len = (size_t)remaining;
+            cut = true;
+        }
+        if (!pi) {
+            smqp_reply_summary rs;
+            summarize_reply(buf, f.len, &rs);
+            if (PINFO_FD_VISITED(pinfo)) {
+                pi = &fresh;
+            } else {
+                pi = wmem_new(wmem_file_scope(), smqp_pdu_info);
+                *pi = fresh;
+                smqp_conv_learn(conv, pinfo, &f, buf, f.kind == SMQP_PDU_REPLY ? &rs : NULL, pi);
+                p_add_proto_data(wmem_file_scope(), pinfo, proto_smqp, key, pi);
+            }
+        }
+        (*pdu_count)++;
+
+        proto_item *ti = proto_tree_add_item(tree, proto_smqp, tvb, offset, (int)f.len, ENC_NA);
+        smqp_pdu p = {
+            tvb, pinfo, proto_item_add_subtree(ti, ett_smqp), ti, offset, buf, &f, pi, key == 1,
+        };
+        dissect_pdu(&p, cut);
+        offset += (int)f.len;
+    }
+    return total;
+}
+
+/* On the registered ports, a conversation's first payload that is plainly
+ * not SMQP (HTTP, SMTP or FTP greetings, Redis, POP3, IMAP, TLS ...) is
+ * left to other dissectors. */
+static bool claims_first_payload(tvbuff_t *tvb)
+{
+    uint8_t head[512];
+    size_t n = MIN(tvb_captured_length(tvb), sizeof head);
+    tvb_memcpy(tvb, head, 0, n);
+    if (smqp_looks_like_smqp(head, n))
+        return true;
+    smqp_line l;
+    if (!smqp_next_line(head, n, 0, &l))
+        return false;
+    smqp_reply_line r;
+    if (smqp_parse_reply_line(head, l, &r))
+        return smqp_lookup_reply_code(r.code) != NULL;
+    smqp_command cmd;
+    smqp_span s = { l.off, l.len };
+    return smqp_parse_command(head, s, &cmd) && cmd.form && cmd.it.problems == 0;
+}
+
+static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    smqp_conv *conv = smqp_conv_find(pinfo, false);
+    if (!conv) {
+        if (!claims_first_payload(tvb))
+            return 0;
+        conv = smqp_conv_find(pinfo, true);
+    }
+    return dissect_smqp_pdus(tvb, pinfo, tree, conv);
+}
+
+static smqp_ws_bool dissect_smqp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    uint8_t head[256];
+    size_t n = MIN(tvb_captured_length(tvb), sizeof head);
+    tvb_memcpy(tvb, head, 0, n);
+    if (!smqp_looks_like_smqp(head, n))
+        return FALSE;
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    conversation_set_dissector(conv, smqp_handle);
+    dissect_smqp_pdus(tvb, pinfo, tree, smqp_conv_find(pinfo, true));
+    return TRUE;
+}
+
+void proto_register_smqp(void)
+{
+    /* reply code names come from the grammar's table */
+    value_string *codes = g_new0(value_string, smqp_reply_code_count + 1);
+    for (size_t i = 0; i < smqp_reply_code_count; i++) {
+        codes[i].value = smqp_reply_codes[i].code;
+        codes[i].strptr = smqp_reply_codes[i].name;
+    }
+
+    static hf_register_info hf[] = {
+        { &hf_smqp_banner, { "Banner", "smqp.banner", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_banner_version, { "Version", "smqp.banner.version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_banner_status, { "Status", "smqp.banner.status", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_banner_ident, { "Implementation", "smqp.banner.ident", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Server (or client) identification after the status", HFILL } },
+        { &hf_smqp_from_server, { "From SMQP server", "smqp.from_server", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "SMQP role of the sender, which on the callback connection is not its TCP role", HFILL } },
+        { &hf_smqp_command_line, { "Command", "smqp.command.line", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_command, { "Verb", "smqp.command", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Canonical verb, abbreviations expanded", HFILL } },
+        { &hf_smqp_resource, { "Resource", "smqp.resource", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Canonical resource words after the verb", HFILL } },
+        { &hf_smqp_args, { "Arguments", "smqp.command.args", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_reply_line, { "Reply", "smqp.reply", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_reply_code, { "Code", "smqp.reply.code", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_reply_class, { "Class", "smqp.reply.class", FT_UINT8, BASE_DEC, VALS(reply_class_vals), 0x0,
+          "First digit of the code", HFILL } },
+        { &hf_smqp_reply_continuation, { "Continuation", "smqp.reply.continuation", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "NNN-text: more lines follow", HFILL } },
+        { &hf_smqp_reply_text, { "Text", "smqp.reply.text", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_reply_command, { "Answers", "smqp.reply.command", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The command this reply answers", HFILL } },
+        { &hf_smqp_auth_data, { "Authentication data", "smqp.auth.data", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Base64 line of a non-CLEAR authentication", HFILL } },
+        { &hf_smqp_request_in, { "Request in", "smqp.request_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The command or notification this answers", HFILL } },
+        { &hf_smqp_response_in, { "Response in", "smqp.response_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The final reply or acknowledgement", HFILL } },
+        { &hf_smqp_time, { "Time", "smqp.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time from the command to its final reply", HFILL } },
+    };
+
+    static ei_register_info ei[] = {
+        { &ei_smqp_unknown_verb, { "smqp.unknown_verb", PI_UNDECODED, PI_NOTE,
+          "Line with no SMQP verb where a command or reply was expected", EXPFILL } },
+        { &ei_smqp_unknown_resource, { "smqp.unknown_resource", PI_MALFORMED, PI_WARN,
+          "Resource not defined for this verb", EXPFILL } },
+        { &ei_smqp_malformed_command, { "smqp.malformed_command", PI_MALFORMED, PI_WARN,
+          "Malformed command", EXPFILL } },
+        { &ei_smqp_unknown_reply_code, { "smqp.reply.code.unknown", PI_PROTOCOL, PI_NOTE,
+          "Reply code not defined by the drafts", EXPFILL } },
+        { &ei_smqp_unfinished_reply, { "smqp.reply.unfinished", PI_PROTOCOL, PI_WARN,
+          "Multi-line reply without its final line", EXPFILL } },
+        { &ei_smqp_no_request, { "smqp.reply.no_request", PI_SEQUENCE, PI_NOTE,
+          "Final reply with no command waiting for it", EXPFILL } },
+        { &ei_smqp_no_reply, { "smqp.no_reply", PI_SEQUENCE, PI_NOTE,
+          "No final reply to this command in the capture", EXPFILL } },
+        { &ei_smqp_notify_unacked, { "smqp.notify.unacknowledged", PI_SEQUENCE, PI_WARN,
+          "Notification never acknowledged", EXPFILL } },
+        { &ei_smqp_clear_password, { "smqp.password.clear", PI_SECURITY, PI_CHAT,
+          "Password sent in clear", EXPFILL } },
+    };
+
+    for (size_t i = 0; i < array_length(hf); i++) {
+        if (hf[i].p_id == &hf_smqp_reply_code)
+            hf[i].hfinfo.strings = VALS(codes);
+    }
+
+    proto_smqp = proto_register_protocol("Simple Message Queue Protocol", "SMQP", "smqp");
+    proto_register_field_array(proto_smqp, hf, array_length(hf));
+    expert_module_t *em = expert_register_protocol(proto_smqp);
+    expert_register_field_array(em, ei, array_length(ei));
+    smqp_register_fields();
+
+    module_t *m = prefs_register_protocol(proto_smqp, NULL);
+    prefs_register_bool_preference(m, "desegment",
+        "Reassemble SMQP PDUs spanning multiple TCP segments",
+        "Whether the SMQP dissector should reassemble commands, replies and messages spanning "
+        "multiple TCP segments. To use this option, you must also enable \"Allow subdissectors "
+        "to reassemble TCP streams\" in the TCP protocol settings.",
+        &smqp_pref_desegment);
+    prefs_register_bool_preference(m, "media",
+        "Decode data parts by their Content-Type",
+        "Hand message data to the dissector registered for its Content-Type (text, JSON, HTML, vCard ...)",
+        &smqp_pref_media);
+    prefs_register_uint_preference(m, "max_body",
+        "Largest Content-Length to reassemble (bytes)",
+        "A data part declaring more than this is not waited for; the message then ends at its "
+        "\".\" terminator, with an expert warning.",
+        10, &smqp_pref_max_body);
+
+    smqp_handle = register_dissector("smqp", dissect_smqp, proto_smqp);
+}
+
+void proto_reg_handoff_smqp(void)
+{
+    dissector_add_uint_range_with_preference("tcp.port", SMQP_TCP_PORTS, smqp_handle);
+    heur_dissector_add("tcp", dissect_smqp_heur, "SMQP over TCP", "smqp_tcp", proto_smqp, HEURISTIC_ENABLE);
+    smqp_media_type_table = find_dissector_table("media_type");
+}

@@ -1,0 +1,141 @@
+/* smqp-body.c
+ * SMQP message bodies (header lines, data parts, terminator) and SET LOGIN
+ * CONTACT data, with data handed to Wireshark's media_type table by
+ * Content-Type, as HTTP does.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
+#include <wsutil/str_util.h>
+
+#include "packet-smqp.h"
+#include "smqp-message.h"
+
+extern dissector_table_t smqp_media_type_table;
+
+/* "text/plain; charset=x" -> "text/plain", lower case, as media_type keys are. */
+static const char *media_key(packet_info *pinfo, tvbuff_t *tvb, int off, int len)
+{
+    const char *v = (const char *)tvb_get_string_enc(pinfo->pool, tvb, off, len, ENC_ASCII);
+    const char *semi = strchr(v, ';');
+    size_t n = semi ? (size_t)(semi - v) : strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    return wmem_ascii_strdown(pinfo->pool, v, (gssize)n);
+}
+
+static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int len, const char *key)
+{
+    if (!smqp_pref_media || !key || len <= 0 || !smqp_media_type_table)
+        return;
+    tvbuff_t *sub = tvb_new_subset_length(tvb, off, len);
+    /* the data's dissector must not take over SMQP's columns */
+    col_set_writable(pinfo->cinfo, -1, FALSE);
+    TRY {
+        dissector_try_string(smqp_media_type_table, key, sub, pinfo, tree, NULL);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(sub, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+    col_set_writable(pinfo->cinfo, -1, TRUE);
+}
+
+static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags)
+{
+    if (flags & SMQP_MF_CL_MISMATCH)
+        expert_add_info(pinfo, item, &ei_smqp_cl_mismatch);
+    if (flags & SMQP_MF_NO_CL)
+        expert_add_info(pinfo, item, &ei_smqp_cl_missing);
+    if (flags & SMQP_MF_CL_TOO_BIG)
+        expert_add_info(pinfo, item, &ei_smqp_cl_too_big);
+    if (flags & SMQP_MF_OVERLONG)
+        expert_add_info(pinfo, item, &ei_smqp_line_too_long);
+    if (flags & SMQP_MF_BARE_LF)
+        expert_add_info(pinfo, item, &ei_smqp_bare_lf);
+}
+
+unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int base,
+                              const uint8_t *buf, size_t start, size_t len)
+{
+    proto_item *mi = proto_tree_add_item(tree, hf_smqp_msg, tvb, base + (int)start, (int)(len - start), ENC_NA);
+    proto_tree *mt = proto_item_add_subtree(mi, ett_smqp_msg);
+    proto_item *part_item = NULL;
+    proto_tree *pt = NULL;
+    unsigned part = 0;
+    const char *media = NULL;
+    smqp_msg_walker w;
+    smqp_msg_event ev;
+
+    smqp_msg_walk_init(&w, start, smqp_pref_max_body);
+    for (;;) {
+        smqp_msg_walk_next(&w, buf, len, &ev);
+        if (ev.part != part && ev.kind != SMQP_ME_TERMINATOR && ev.kind != SMQP_ME_UNTERMINATED &&
+            ev.kind != SMQP_ME_NEED_MORE) {
+            part = ev.part;
+            part_item = proto_tree_add_item(mt, hf_smqp_part, tvb, base + (int)ev.span.off, 0, ENC_NA);
+            proto_item_append_text(part_item, " %u", part);
+            pt = proto_item_add_subtree(part_item, ett_smqp_part);
+            proto_item *gi = proto_tree_add_uint(pt, hf_smqp_part_number, tvb, 0, 0, part);
+            proto_item_set_generated(gi);
+            media = NULL;
+        }
+        proto_tree *t = part ? pt : mt;
+        proto_item *item = NULL;
+        switch (ev.kind) {
+        case SMQP_ME_HEADER:
+        case SMQP_ME_PART_HEADER: {
+            const smqp_attr_def *a = smqp_add_header(t, tvb, pinfo, base, buf, ev.span);
+            if (a && a->attr == SMQP_ATTR_CONTENT_TYPE) {
+                smqp_span name, value;
+                smqp_parse_header_line(buf, ev.span, &name, &value);
+                media = media_key(pinfo, tvb, base + (int)value.off, (int)value.len);
+            }
+            smqp_note_eol(mi, pinfo, (ev.flags & SMQP_MF_BARE_LF) ? 1 : 2);
+            break;
+        }
+        case SMQP_ME_BLANK:
+            smqp_note_eol(mi, pinfo, (ev.flags & SMQP_MF_BARE_LF) ? 1 : 2);
+            break;
+        case SMQP_ME_DATA:
+            item = proto_tree_add_item(t, hf_smqp_part_data, tvb, base + (int)ev.span.off, (int)ev.span.len, ENC_NA);
+            note_data_flags(pinfo, item, ev.flags);
+            hand_to_media(tvb, pinfo, t, base + (int)ev.span.off, (int)ev.span.len, media);
+            break;
+        case SMQP_ME_TERMINATOR:
+            proto_tree_add_item(mt, hf_smqp_msg_terminator, tvb, base + (int)ev.span.off, (int)ev.span.len, ENC_NA);
+            return part;
+        case SMQP_ME_UNTERMINATED:
+            if (ev.flags & SMQP_MF_OVERLONG)
+                expert_add_info(pinfo, mi, &ei_smqp_line_too_long);
+            expert_add_info(pinfo, mi, &ei_smqp_missing_terminator);
+            return part;
+        case SMQP_ME_NEED_MORE:
+            expert_add_info(pinfo, mi, &ei_smqp_incomplete);
+            return part;
+        }
+        if (part_item)
+            proto_item_set_end(part_item, tvb, base + (int)ev.next);
+    }
+}
+
+void smqp_dissect_contact(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int base,
+                          const uint8_t *buf, size_t start, size_t len, const char *mime)
+{
+    /* the data runs to the empty line that closes it */
+    size_t end = start, q = start;
+    smqp_line l;
+    while (smqp_next_line(buf, len, q, &l) && l.len > 0) {
+        q = l.off + l.len + l.eol_len;
+        end = q;
+    }
+    if (end == start)
+        return;
+    proto_item *ci = proto_tree_add_item(tree, hf_smqp_contact_data, tvb, base + (int)start, (int)(end - start), ENC_NA);
+    proto_tree *ct = proto_item_add_subtree(ci, ett_smqp_data);
+    hand_to_media(tvb, pinfo, ct, base + (int)start, (int)(end - start),
+                  mime ? wmem_ascii_strdown(pinfo->pool, mime, -1) : NULL);
+}

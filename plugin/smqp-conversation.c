@@ -1,0 +1,201 @@
+/* smqp-conversation.c
+ * Per-connection SMQP state (see smqp-conversation.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/packet.h>
+#include <epan/conversation.h>
+
+#include "packet-smqp.h"
+#include "smqp-conversation.h"
+
+/* Commands kept waiting for a reply; older ones are given up, so a
+ * one-sided capture cannot grow the list without end. */
+#define SMQP_MAX_PENDING 256
+
+struct smqp_conv {
+    address listen_addr;        /* the TCP listener's endpoint */
+    guint32 listen_port;
+    bool listener_is_server;    /* false on the callback connection */
+    bool roles_settled;         /* the first PDU has confirmed the roles */
+    bool suid_seen;
+    bool expect_message;        /* server side: GET MESSAGE answered 2xx */
+    bool auth_pending;          /* non-CLEAR LOGIN / SET LOGIN PASSWORD sent */
+    bool auth_active;           /* its base64 exchange is under way */
+    wmem_list_t *pending[2];    /* waiting transactions, by sender: [0] client, [1] server */
+};
+
+static smqp_conv *conv_new(void)
+{
+    smqp_conv *c = wmem_new0(wmem_file_scope(), smqp_conv);
+    c->pending[0] = wmem_list_new(wmem_file_scope());
+    c->pending[1] = wmem_list_new(wmem_file_scope());
+    clear_address(&c->listen_addr);
+    return c;
+}
+
+/* Before any PDU says otherwise: the well-known ports name the listener's
+ * role, else the lower port is taken for the server's. */
+static void guess_roles(smqp_conv *c, packet_info *pinfo)
+{
+    bool src_listens;
+    if (pinfo->srcport == SMQP_SERVER_PORT || pinfo->destport == SMQP_SERVER_PORT) {
+        src_listens = pinfo->srcport == SMQP_SERVER_PORT;
+        c->listener_is_server = true;
+    } else if (pinfo->srcport == SMQP_CALLBACK_PORT || pinfo->destport == SMQP_CALLBACK_PORT) {
+        src_listens = pinfo->srcport == SMQP_CALLBACK_PORT;
+        c->listener_is_server = false;
+    } else {
+        src_listens = pinfo->srcport < pinfo->destport;
+        c->listener_is_server = true;
+    }
+    copy_address_wmem(wmem_file_scope(), &c->listen_addr, src_listens ? &pinfo->src : &pinfo->dst);
+    c->listen_port = src_listens ? pinfo->srcport : pinfo->destport;
+}
+
+smqp_conv *smqp_conv_find(packet_info *pinfo, bool create)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    smqp_conv *c = conversation_get_proto_data(conv, proto_smqp);
+    if (!c && create) {
+        c = conv_new();
+        guess_roles(c, pinfo);
+        conversation_add_proto_data(conv, proto_smqp, c);
+    }
+    return c;
+}
+
+static bool sent_by_listener(const smqp_conv *c, packet_info *pinfo)
+{
+    return pinfo->srcport == c->listen_port && addresses_equal(&pinfo->src, &c->listen_addr);
+}
+
+bool smqp_conv_from_server(smqp_conv *c, packet_info *pinfo)
+{
+    return sent_by_listener(c, pinfo) == c->listener_is_server;
+}
+
+smqp_frame_ctx smqp_conv_ctx(const smqp_conv *c, bool from_server, size_t max_body)
+{
+    smqp_frame_ctx ctx;
+    ctx.expect_message = from_server && c->expect_message;
+    ctx.auth_active = c->auth_active;
+    ctx.expect_suid = from_server && !c->listener_is_server && !c->suid_seen;
+    ctx.max_body = max_body;
+    return ctx;
+}
+
+/* The first PDU decides who is who where the ports guessed wrong: only a
+ * client sends most commands, only a server sends NOTIFY. */
+static void settle_roles(smqp_conv *c, packet_info *pinfo, const smqp_frame *f)
+{
+    if (c->roles_settled)
+        return;
+    c->roles_settled = true;
+    if (f->kind != SMQP_PDU_COMMAND || !f->cmd.form)
+        return;
+    bool sender_is_server = f->cmd.form->from_server;
+    c->listener_is_server = sent_by_listener(c, pinfo) == sender_is_server;
+}
+
+static smqp_trans *open_trans(smqp_conv *c, packet_info *pinfo, bool from_server, const smqp_form *form)
+{
+    wmem_list_t *l = c->pending[from_server];
+    if (wmem_list_count(l) >= SMQP_MAX_PENDING)
+        wmem_list_remove_frame(l, wmem_list_head(l));
+    smqp_trans *t = wmem_new0(wmem_file_scope(), smqp_trans);
+    t->req_frame = pinfo->num;
+    t->req_time = pinfo->abs_ts;
+    t->form = form;
+    wmem_list_append(l, t);
+    return t;
+}
+
+static smqp_trans *close_trans(smqp_conv *c, packet_info *pinfo, bool replier_is_server)
+{
+    wmem_list_t *l = c->pending[!replier_is_server];
+    wmem_list_frame_t *head = wmem_list_head(l);
+    if (!head)
+        return NULL;
+    smqp_trans *t = wmem_list_frame_data(head);
+    wmem_list_remove_frame(l, head);
+    t->rsp_frame = pinfo->num;
+    return t;
+}
+
+/* LOGIN and SET LOGIN PASSWORD with a method other than CLEAR start a
+ * base64 exchange. */
+static bool starts_auth_exchange(const uint8_t *buf, const smqp_command *cmd)
+{
+    if (!cmd->form || (cmd->form->args != SMQP_ARGS_LOGIN && cmd->form->args != SMQP_ARGS_AUTH))
+        return false;
+    for (unsigned k = 0; k < cmd->it.n_items; k++) {
+        if (cmd->it.items[k].kind == SMQP_I_AUTH_METHOD)
+            return !smqp_span_eq(buf, cmd->it.items[k].span, "CLEAR");
+    }
+    return false;
+}
+
+void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,
+                     const smqp_reply_summary *reply, smqp_pdu_info *pi)
+{
+    settle_roles(c, pinfo, f);
+    bool srv = pi->from_server = smqp_conv_from_server(c, pinfo);
+
+    if (srv && f->kind != SMQP_PDU_MESSAGE && f->kind != SMQP_PDU_EMPTY)
+        c->expect_message = false;
+
+    switch (f->kind) {
+    case SMQP_PDU_COMMAND:
+        if (f->cmd.form && f->cmd.form->expects_reply)
+            pi->opens = open_trans(c, pinfo, srv, f->cmd.form);
+        if (starts_auth_exchange(buf, &f->cmd))
+            c->auth_pending = true;
+        break;
+    case SMQP_PDU_SUID:
+        /* the callback greeting is answered like a command */
+        c->suid_seen = true;
+        pi->opens = open_trans(c, pinfo, srv, NULL);
+        break;
+    case SMQP_PDU_REPLY:
+        if (reply->challenge) {
+            c->auth_active = c->auth_pending;
+            break;
+        }
+        if (!reply->final)
+            break;
+        pi->answers = close_trans(c, pinfo, srv);
+        if (srv) {
+            c->auth_pending = false;
+            c->auth_active = false;
+        }
+        if (pi->answers && pi->answers->form) {
+            const smqp_form *form = pi->answers->form;
+            /* two-phase acknowledgement: the client's 310/312 is itself
+             * confirmed by the server's 310 */
+            if (form->verb == SMQP_VERB_NOTIFY && (reply->code == 310 || reply->code == 312))
+                pi->opens = open_trans(c, pinfo, srv, NULL);
+            if (form->reply_data == SMQP_RD_MESSAGE && reply->code / 100 == 2)
+                c->expect_message = true;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void smqp_conv_expect(packet_info *pinfo, const address *listen_addr, guint16 port,
+                      const address *peer_addr, bool smqp_client_listens, dissector_handle_t handle)
+{
+    conversation_t *conv = find_conversation(pinfo->num, listen_addr, peer_addr, CONVERSATION_TCP,
+                                             port, 0, NO_PORT_B);
+    if (!conv || conversation_get_proto_data(conv, proto_smqp))
+        conv = conversation_new(pinfo->num, listen_addr, peer_addr, CONVERSATION_TCP, port, 0, NO_PORT2);
+    conversation_set_dissector(conv, handle);
+    smqp_conv *c = conv_new();
+    copy_address_wmem(wmem_file_scope(), &c->listen_addr, listen_addr);
+    c->listen_port = port;
+    c->listener_is_server = !smqp_client_listens;
+    c->roles_settled = true;
+    conversation_add_proto_data(conv, proto_smqp, c);
+}

@@ -1,0 +1,65 @@
+/* smqp-conversation.h
+ * Per-connection SMQP state: which side is the SMQP server (on the
+ * callback connection it is the TCP client), what each side is expected to
+ * send next, commands waiting for their final reply, and the callback and
+ * redirect connections announced by CONNECTTO, SET NOTIFY PORT and 311.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SMQP_CONVERSATION_H
+#define SMQP_CONVERSATION_H
+
+#include <epan/packet.h>
+
+#include "smqp-frame.h"
+
+#define SMQP_SERVER_PORT 720
+#define SMQP_CALLBACK_PORT 721
+
+/* A command (or NOTIFY, or a client's first-phase 310) and its answer. */
+typedef struct {
+    guint32 req_frame;
+    guint32 rsp_frame;
+    nstime_t req_time;
+    const smqp_form *form;      /* NULL for the second phase of an ACK */
+} smqp_trans;
+
+/* What the first pass learnt about one PDU, kept for later passes. */
+typedef struct {
+    smqp_frame_ctx ctx;         /* framing context the PDU was cut with */
+    bool from_server;
+    smqp_trans *answers;        /* the transaction this reply completes */
+    smqp_trans *opens;          /* the transaction this PDU starts */
+} smqp_pdu_info;
+
+/* A reply PDU in brief, as the conversation needs it. */
+typedef struct {
+    uint16_t code;
+    bool final;                 /* ends with "NNN text", not a challenge */
+    bool challenge;             /* last line carries "+ data" */
+} smqp_reply_summary;
+
+typedef struct smqp_conv smqp_conv;
+
+/* The SMQP state of this packet's conversation; NULL when none and
+ * create is false. */
+smqp_conv *smqp_conv_find(packet_info *pinfo, bool create);
+
+/* SMQP role of the packet's sender. */
+bool smqp_conv_from_server(smqp_conv *conv, packet_info *pinfo);
+
+/* Framing context for the next PDU from this sender. */
+smqp_frame_ctx smqp_conv_ctx(const smqp_conv *conv, bool from_server, size_t max_body);
+
+/* First pass only: learns from one complete PDU (roles, expectations,
+ * transactions) and fills pi->answers / pi->opens. */
+void smqp_conv_learn(smqp_conv *conv, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,
+                     const smqp_reply_summary *reply, smqp_pdu_info *pi);
+
+/* Expects a TCP connection to addr:port (addr NULL: any address of peer's
+ * side) from peer_addr, to be decoded as SMQP. smqp_client_listens is
+ * true for callback connections (CONNECTTO), false for a 311 redirect. */
+void smqp_conv_expect(packet_info *pinfo, const address *listen_addr, guint16 port,
+                      const address *peer_addr, bool smqp_client_listens, dissector_handle_t handle);
+
+#endif

@@ -1,0 +1,63 @@
+/* smqp-message.h
+ * Walks an SMQP message (header lines, data parts, "." terminator) one
+ * element at a time. The framer uses it to find where a message ends and
+ * the dissector uses it again to show each element, so both agree on the
+ * structure by construction.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SMQP_MESSAGE_H
+#define SMQP_MESSAGE_H
+
+#include "smqp-grammar.h"
+
+typedef enum {
+    SMQP_ME_HEADER,        /* a message header line */
+    SMQP_ME_PART_HEADER,   /* a data part's header line */
+    SMQP_ME_BLANK,         /* an empty separator line */
+    SMQP_ME_DATA,          /* a part's data bytes */
+    SMQP_ME_TERMINATOR,    /* the "." line: the message is complete */
+    SMQP_ME_UNTERMINATED,  /* the message ends at span.off with no "." */
+    SMQP_ME_NEED_MORE      /* the buffer ends first */
+} smqp_msg_event_kind;
+
+enum {
+    SMQP_MF_BARE_LF     = 1u << 0,  /* line ended in LF alone */
+    SMQP_MF_CL_MISMATCH = 1u << 1,  /* data did not end where Content-Length said */
+    SMQP_MF_NO_CL       = 1u << 2,  /* part had no usable Content-Length */
+    SMQP_MF_CL_TOO_BIG  = 1u << 3,  /* Content-Length over the limit; not waited for */
+    SMQP_MF_OVERLONG    = 1u << 4   /* a line had no end within SMQP_MAX_LINE */
+};
+
+typedef struct {
+    smqp_msg_event_kind kind;
+    smqp_span span;        /* line content, or data */
+    size_t next;           /* where the next element starts */
+    size_t need;           /* NEED_MORE: total buffer length wanted, 0 unknown */
+    unsigned part;         /* 1-based data part, 0 in the message header */
+    unsigned flags;
+} smqp_msg_event;
+
+typedef struct {
+    size_t pos;
+    int state;
+    unsigned part;
+    bool part_started;
+    bool have_cl;
+    uint32_t cl;
+    size_t max_body;
+} smqp_msg_walker;
+
+/* Starts a walk at start (the first header line); Content-Length values
+ * over max_body are not trusted to be waited for. */
+void smqp_msg_walk_init(smqp_msg_walker *w, size_t start, size_t max_body);
+
+/* The next element of the message in buf[0, len). After TERMINATOR,
+ * UNTERMINATED or NEED_MORE the walk is over. */
+void smqp_msg_walk_next(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_msg_event *ev);
+
+/* Walks to the end: the message's total length from 0, or 0 with *need
+ * set when the buffer ends first. */
+size_t smqp_msg_length(const uint8_t *buf, size_t len, size_t start, size_t max_body, size_t *need);
+
+#endif
