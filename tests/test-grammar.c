@@ -1,0 +1,252 @@
+/* test-grammar.c
+ * Unit tests of the pure-C SMQP grammar: every command form and
+ * abbreviation, values, identifiers, reply lines, the message walker and
+ * the framer. Each check names what it expects; the run fails on any miss.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "smqp-frame.h"
+#include "smqp-message.h"
+
+static int failures, checks;
+
+#define CHECK(cond, ...) do { \
+    checks++; \
+    if (!(cond)) { failures++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } \
+} while (0)
+
+static const uint8_t *B(const char *s) { return (const uint8_t *)s; }
+static smqp_span S(const char *s) { smqp_span sp = { 0, strlen(s) }; return sp; }
+
+/* the text of the first item of a kind, or "" */
+static const char *item_text(const char *line, const smqp_items *it, smqp_item_kind kind, char *out)
+{
+    out[0] = 0;
+    for (unsigned k = 0; k < it->n_items; k++) {
+        if (it->items[k].kind == kind) {
+            if (it->items[k].canon)
+                return strcpy(out, it->items[k].canon);
+            memcpy(out, line + it->items[k].span.off, it->items[k].span.len);
+            out[it->items[k].span.len] = 0;
+            return out;
+        }
+    }
+    return out;
+}
+
+static void command(const char *line, const char *verb, const char *resource,
+                    smqp_item_kind kind, const char *value)
+{
+    smqp_command c;
+    char buf[256];
+    bool ok = smqp_parse_command(B(line), S(line), &c);
+    CHECK(ok && c.form, "[%s] parses as a known form", line);
+    if (!ok || !c.form)
+        return;
+    CHECK(strcmp(smqp_verb_name(c.form->verb), verb) == 0, "[%s] verb %s", line, verb);
+    CHECK((resource == NULL && c.form->resource == NULL) ||
+          (resource && c.form->resource && strcmp(c.form->resource, resource) == 0),
+          "[%s] resource %s, got %s", line, resource ? resource : "-", c.form->resource ? c.form->resource : "-");
+    CHECK(!(c.it.problems & (SMQP_P_MISSING_ARG | SMQP_P_EXTRA_ARGS)), "[%s] arguments complete", line);
+    if (value)
+        CHECK(strcmp(item_text(line, &c.it, kind, buf), value) == 0, "[%s] item %d = %s, got %s", line, kind, value, buf);
+}
+
+static void test_commands(void)
+{
+    command("LOGIN jtegen:orange CLEAR/1.0", "LOGIN", NULL, SMQP_I_CHANNEL, "orange");
+    command("LOGIN jtegen CLEAR/1.0", "LOGIN", NULL, SMQP_I_ACCOUNT, "jtegen");
+    command("LOGIN jtegen/orange KERBEROS/5.0", "LOGIN", NULL, SMQP_I_AUTH_METHOD, "KERBEROS");
+    command("PASS jtegen mypasswd", "PASSWORD", NULL, SMQP_I_PASSWORD, "mypasswd");
+    command("PASSWORD guest", "PASSWORD", NULL, SMQP_I_ACCOUNT, "guest");
+    command("CONNECTTO jtegen:orange 721", "CONNECTTO", NULL, SMQP_I_PORT, "721");
+    command("CONNECTTO jtegen:orange 10.0.0.5:7021", "CONNECTTO", NULL, SMQP_I_ADDRESS, "10.0.0.5");
+    command("COUNT TOPIC /news", "COUNT", "TOPIC", SMQP_I_TOPIC, "/news");
+    command("COUNT MESS /stock/quote/ibm", "COUNT", "MESSAGE", SMQP_I_TOPIC, "/stock/quote/ibm");
+    command("COUNT SUB /stock/quote/ibm", "COUNT", "SUBSCRIBERS", SMQP_I_TOPIC, "/stock/quote/ibm");
+    command("LIST TOPIC /", "LIST", "TOPIC", SMQP_I_TOPIC, "/");
+    command("LIST MESSAGES /stocks/quotes/ibm", "LIST", "MESSAGE", SMQP_I_TOPIC, "/stocks/quotes/ibm");
+    command("LIST SUB", "LIST", "SUBSCRIPTIONS", SMQP_I_TOPIC, NULL);
+    command("CREATE TOPIC /stocks/ibm (IBM,STOCKS,QUOTE,BIG BLUE)", "CREATE", "TOPIC", SMQP_I_KEYWORD, "IBM");
+    command("CREATE TOPIC /stocks/ibm (BIG BLUE) > /stocks/quotes/ibm", "CREATE", "TOPIC", SMQP_I_TARGET, "/stocks/quotes/ibm");
+    command("REM TOPIC /stocks/quotes/ibm", "REMOVE", "TOPIC", SMQP_I_TOPIC, "/stocks/quotes/ibm");
+    command("REMOVE MESS /a www.smqp.net/00202-127", "REMOVE", "MESSAGE", SMQP_I_SMUID, "www.smqp.net/00202-127");
+    command("MOVE MESS /chat/news/ www.smqp.net/202-128 /chat/news/old", "MOVE", "MESSAGE", SMQP_I_TARGET, "/chat/news/old");
+    command("SET TOPIC NAME /a /b", "SET", "TOPIC NAME", SMQP_I_TARGET, "/b");
+    command("SET TOPIC KEYWORDS /stocks/ibm (BLUE,IBM,STOCKS)", "SET", "TOPIC KEYWORDS", SMQP_I_KEYWORD, "BLUE");
+    command("SET TOPIC DELIVERY /a ONE", "SET", "TOPIC DELIVERY", SMQP_I_DELIVERY, "ONE");
+    command("SET LOGIN PASS KERBEROS/4.0", "SET", "LOGIN PASSWORD", SMQP_I_AUTH_VERSION, "4.0");
+    command("SET LOGIN CONTACT text/x-vcard", "SET", "LOGIN CONTACT", SMQP_I_MIME, "text/x-vcard");
+    command("SET LOGIN EMAIL jayne@smqp.net", "SET", "LOGIN EMAIL", SMQP_I_VALUE, "jayne@smqp.net");
+    command("SET NOTIFY SUS /news", "SET", "NOTIFY SUSPEND", SMQP_I_TOPIC, "/news");
+    command("SET NOTIFY RES", "SET", "NOTIFY RESUME", SMQP_I_TOPIC, NULL);
+    command("SET NOTIFY PORT 192.168.0.5 721", "SET", "NOTIFY PORT", SMQP_I_PORT, "721");
+    command("FIND TOPICS /stocks/* (BLUE) 4", "FIND", "TOPIC", SMQP_I_DEPTH, "4");
+    command("PUB MESSAGE /stocks/quotes/ibm A004", "PUBLISH", "MESSAGE", SMQP_I_CMUID, "A004");
+    command("PUBLISH MESS reply /x CF0456", "PUBLISH", "MESSAGE", SMQP_I_MODE, "REPLY");
+    command("PUBLISH MESSAGE jtegen:orange@smqp.com B1735", "PUBLISH", "MESSAGE", SMQP_I_RECIPIENT, "jtegen:orange@smqp.com");
+    command("REPUBLISH MESSAGE /x A1", "REPUBLISH", "MESSAGE", SMQP_I_TOPIC, "/x");
+    command("SUB MESS ALL /stocks/news TAGS ibm,\"big blue\",chip*", "SUBSCRIBE", "MESSAGE", SMQP_I_TAG, "ibm");
+    command("SUBSCRIBE MESSAGE DELETE,REPLACE /news", "SUBSCRIBE", "MESSAGE", SMQP_I_CHANGE, "DELETE");
+    command("SUB MESSAGE /a SINCE D20010915T080000 UNTIL D20010916T080000Z", "SUBSCRIBE", "MESSAGE", SMQP_I_UNTIL, "D20010916T080000Z");
+    command("SUBSCRIBE TOPIC RENAME,DELETE /news", "SUBSCRIBE", "TOPIC", SMQP_I_TOPIC, "/news");
+    command("SUB SUB /stocks/quotes/ibm", "SUBSCRIBE", "SUBSCRIBER", SMQP_I_TOPIC, "/stocks/quotes/ibm");
+    command("SUB SERVER TIMEOUT", "SUBSCRIBE", "SERVER TIMEOUT", SMQP_I_TOPIC, NULL);
+    command("SUBSCRIBE SERVER BYE", "SUBSCRIBE", "SERVER BYE", SMQP_I_TOPIC, NULL);
+    command("UNSUB MESSAGE *", "UNSUBSCRIBE", "MESSAGE", SMQP_I_TOPIC, "*");
+    command("UNSUBSCRIBE TOPIC /a", "UNSUBSCRIBE", "TOPIC", SMQP_I_TOPIC, "/a");
+    command("UNSUB SUB /a", "UNSUBSCRIBE", "SUBSCRIBER", SMQP_I_TOPIC, "/a");
+    command("UNSUB SERVER TIMEOUT", "UNSUBSCRIBE", "SERVER TIMEOUT", SMQP_I_TOPIC, NULL);
+    command("UNSUB *", "UNSUBSCRIBE", "*", SMQP_I_TOPIC, NULL);
+    command("NOTIFY MESSAGE /stocks/quotes/ibm ADD", "NOTIFY", "MESSAGE", SMQP_I_CHANGE, "ADD");
+    command("NOTIFY MESS /x DEL", "NOTIFY", "MESSAGE", SMQP_I_CHANGE, "DELETE");
+    command("NOTIFY RECEIPT /x", "NOTIFY", "RECEIPT", SMQP_I_TOPIC, "/x");
+    command("NOTIFY TOPIC /a REN /b", "NOTIFY", "TOPIC", SMQP_I_CHANGE, "RENAME");
+    command("NOTIFY TOPIC /a KEY (BIG BLUE)", "NOTIFY", "TOPIC", SMQP_I_KEYWORD, "BIG BLUE");
+    command("NOTIFY SUB /stocks/quotes/ibm 34", "NOTIFY", "SUBSCRIBERS", SMQP_I_COUNT, "34");
+    command("NOTIFY SERV TIMEOUT 00:10:00", "NOTIFY", "SERVER TIMEOUT", SMQP_I_TIMEOUT, "00:10:00");
+    command("NOTIFY SERVER BYE", "NOTIFY", "SERVER BYE", SMQP_I_TIMEOUT, NULL);
+    command("GET MESS /stocks/quotes/ibm 1845-1890,1905", "GET", "MESSAGE", SMQP_I_SMUID, "1845-1890,1905");
+    command("GET TOPIC KEY /a", "GET", "TOPIC KEYWORDS", SMQP_I_TOPIC, "/a");
+    command("GET TOPIC DELIVERY /a", "GET", "TOPIC DELIVERY", SMQP_I_TOPIC, "/a");
+    command("GET LOGIN CHANNEL", "GET", "LOGIN CHANNEL", SMQP_I_TOPIC, NULL);
+    command("GET LOGIN CONTACT text/x-vcard jayne", "GET", "LOGIN CONTACT", SMQP_I_ACCOUNT, "jayne");
+    command("noop", "NOOP", NULL, SMQP_I_TOPIC, NULL);
+    command("QUIT", "QUIT", NULL, SMQP_I_TOPIC, NULL);
+    command("ACK a:b@h/A1 h/17", "ACK", NULL, SMQP_I_SMUID, "h/17");
+
+    smqp_command c;
+    CHECK(!smqp_parse_command(B("HELO there"), S("HELO there"), &c), "HELO is no SMQP verb");
+    CHECK(smqp_parse_command(B("GET / HTTP/1.1"), S("GET / HTTP/1.1"), &c) && !c.form &&
+          (c.it.problems & SMQP_P_BAD_RESOURCE), "HTTP GET: SMQP verb, unknown resource");
+    CHECK(smqp_parse_command(B("COUNT TOPIC"), S("COUNT TOPIC"), &c) && (c.it.problems & SMQP_P_MISSING_ARG),
+          "COUNT TOPIC without a topic is malformed");
+    CHECK(!smqp_looks_like_smqp(B("GET / HTTP/1.1\r\n"), 16), "HTTP is not SMQP");
+    CHECK(!smqp_looks_like_smqp(B("QUIT\r\n"), 6), "a bare QUIT is too weak for the heuristic");
+    CHECK(smqp_looks_like_smqp(B("SMQP/1.0 Ready.\r\n"), 17), "banner is SMQP");
+    CHECK(smqp_looks_like_smqp(B("SUB MESSAGE /x\r\n"), 16), "SUB MESSAGE /x is SMQP");
+}
+
+static void test_values(void)
+{
+    smqp_time t;
+    CHECK(smqp_parse_datetime(B("D20010823T14451246Z"), S("D20010823T14451246Z"), &t) == SMQP_DT_OK &&
+          t.secs == 998577912 && t.nsecs == 460000000, "date-time with fraction");
+    CHECK(smqp_parse_datetime(B("D20010915T080000"), S("D20010915T080000"), &t) == SMQP_DT_NO_ZONE, "no Z");
+    CHECK(smqp_parse_datetime(B("D15082001T083412Z"), S("D15082001T083412Z"), &t) == SMQP_DT_LEGACY_DMY,
+          "draft -00 day-month-year");
+    CHECK(smqp_parse_datetime(B("D20011332T000000Z"), S("D20011332T000000Z"), &t) == SMQP_DT_INVALID, "month 13");
+    CHECK(smqp_parse_datetime(B("yesterday"), S("yesterday"), &t) == SMQP_DT_INVALID, "not a date");
+    CHECK(smqp_parse_timeout(B("00:01:00"), S("00:01:00"), &t) == SMQP_TIMEOUT_VALUE && t.secs == 60, "hh:mm:ss");
+    CHECK(smqp_parse_timeout(B("00:24:00:00"), S("00:24:00:00"), &t) == SMQP_TIMEOUT_VALUE && t.secs == 86400,
+          "days:hh:mm:ss");
+    CHECK(smqp_parse_timeout(B("1:00:00:00:50"), S("1:00:00:00:50"), &t) == SMQP_TIMEOUT_VALUE &&
+          t.secs == 86400 && t.nsecs == 500000000, "5 fields");
+    CHECK(smqp_parse_timeout(B("INF"), S("INF"), &t) == SMQP_TIMEOUT_INFINITE, "INF");
+    CHECK(smqp_parse_timeout(B("00:61:00"), S("00:61:00"), &t) == SMQP_TIMEOUT_INVALID, "61 minutes");
+    CHECK(smqp_parse_timeout(B("1:2"), S("1:2"), &t) == SMQP_TIMEOUT_INVALID, "2 fields");
+    uint32_t u;
+    CHECK(!smqp_parse_uint(B("99999999999"), S("99999999999"), &u), "uint overflow");
+    int32_t i;
+    CHECK(smqp_parse_int(B("-1"), S("-1"), &i) && i == -1, "depth -1");
+
+    smqp_uid_parts p;
+    const char *cm = "jtegen:orange@smqp.net/A004(D20020815T075900Z)";
+    CHECK(smqp_parse_cmuid(B(cm), S(cm), &p) && p.account.len == 6 && p.channel.len == 6 && p.uid.len == 4 &&
+          p.created.len == 17, "CMUID parts");
+    const char *sm = "www.host.com/8342156-1835";
+    CHECK(smqp_parse_smuid(B(sm), S(sm), &p) && p.host.len == 12 && p.created.len == 0, "SMUID parts");
+    smqp_span a;
+    uint16_t port;
+    CHECK(smqp_parse_address_port(B("192.168.0.100:721"), S("192.168.0.100:721"), &a, &port) && port == 721 &&
+          a.len == 13, "address:port");
+    CHECK(smqp_parse_address_port(B("[2001:db8::1]:721"), S("[2001:db8::1]:721"), &a, &port) && port == 721 &&
+          a.len == 11, "[v6]:port");
+    CHECK(!smqp_parse_address_port(B("host:99999"), S("host:99999"), &a, &port), "port range");
+
+    smqp_line l = { 0, 7, 2 };
+    smqp_reply_line r;
+    CHECK(smqp_parse_reply_line(B("200-OK\r\n"), (smqp_line){ 0, 6, 2 }, &r) && r.code == 200 && !r.final,
+          "continuation line");
+    CHECK(smqp_parse_reply_line(B("310 ACK\r\n"), l, &r) && r.final, "final line");
+    CHECK(!smqp_parse_reply_line(B("2000 x\r\n"), l, &r), "four digits");
+}
+
+static size_t msg_len(const char *m, size_t *need)
+{
+    return smqp_msg_length(B(m), strlen(m), 0, 1 << 20, need);
+}
+
+static unsigned msg_flags(const char *m)
+{
+    smqp_msg_walker w;
+    smqp_msg_event ev;
+    unsigned flags = 0;
+    smqp_msg_walk_init(&w, 0, 1 << 20);
+    do {
+        smqp_msg_walk_next(&w, B(m), strlen(m), &ev);
+        flags |= ev.flags;
+    } while (ev.kind != SMQP_ME_TERMINATOR && ev.kind != SMQP_ME_UNTERMINATED && ev.kind != SMQP_ME_NEED_MORE);
+    return flags;
+}
+
+static void test_messages(void)
+{
+    size_t need;
+    const char *good = "Created: D20010815T08341245Z\r\n\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\n"
+                       "24.567\r\n.\r\nQUIT\r\n";
+    CHECK(msg_len(good, &need) == strlen(good) - 6, "message ends after the terminator");
+    CHECK(msg_flags(good) == 0, "no flags on a well-formed message");
+    const char *wrong = "Created: D20010815T08341245Z\r\n\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n"
+                        "24.567\r\n.\r\n";
+    CHECK(msg_len(wrong, &need) == strlen(wrong), "wrong Content-Length falls back to the terminator");
+    CHECK(msg_flags(wrong) & SMQP_MF_CL_MISMATCH, "mismatch flagged");
+    const char *binary = "Content-Type: image/gif\r\nContent-Length: 5\r\n\r\n\r\n.\r\n\r\n.\r\n";
+    CHECK(msg_len(binary, &need) == strlen(binary), "data holding CRLF.CRLF is taken by its length");
+    const char *two = "Name: x\r\n\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\n24.567\r\n\r\n"
+                      "Content-Type: text/html\r\nContent-Length: 3\r\n\r\n<b>\r\n.\r\n";
+    CHECK(msg_len(two, &need) == strlen(two), "two parts");
+    const char *noblank = "Created: D20010815T08032445Z\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\n"
+                          "abc\r\n.\r\n";
+    CHECK(msg_len(noblank, &need) == strlen(noblank), "part starts at Content-Type without an empty line");
+    const char *partial = "Content-Type: text/plain\r\nContent-Length: 100\r\n\r\nabc";
+    CHECK(msg_len(partial, &need) == 0 && need == strlen(partial) - 3 + 102, "waits for the declared data");
+    const char *unterminated = "Created: D20010815T08035345Z\r\nPriority: 1\r\n\r\nQUIT\r\n";
+    CHECK(msg_len(unterminated, &need) == strlen(unterminated) - 6, "a command ends a message sent without '.'");
+    const char *bare = "Name: x\n.\n";
+    CHECK(msg_len(bare, &need) == strlen(bare) && (msg_flags(bare) & SMQP_MF_BARE_LF), "bare LF");
+
+    smqp_frame f;
+    smqp_frame_ctx ctx = { false, false, false, 1 << 20 };
+    const char *reply = "200-OK\r\n200-/stocks\r\n200 /weather\r\nNOOP\r\n";
+    smqp_frame_pdu(B(reply), strlen(reply), &ctx, &f);
+    CHECK(f.complete && f.kind == SMQP_PDU_REPLY && f.len == strlen(reply) - 6, "multi-line reply is one PDU");
+    const char *challenge = "200-OK\r\n200-+ AmFYig==\r\n";
+    smqp_frame_pdu(B(challenge), strlen(challenge), &ctx, &f);
+    CHECK(f.complete && f.len == strlen(challenge), "a challenge line ends the reply");
+    smqp_frame_pdu(B("200-OK\r\n"), 8, &ctx, &f);
+    CHECK(!f.complete, "an open multi-line reply waits for more");
+    ctx.auth_active = true;
+    smqp_frame_pdu(B("BAcAQU5EUkVX==\r\n"), 16, &ctx, &f);
+    CHECK(f.complete && f.kind == SMQP_PDU_AUTH_DATA, "base64 line during authentication");
+    ctx.auth_active = false;
+    const char *contact = "SET LOGIN CONTACT text/x-vcard\r\nbegin:vcard\r\nend:vcard\r\n\r\nNOOP\r\n";
+    smqp_frame_pdu(B(contact), strlen(contact), &ctx, &f);
+    CHECK(f.complete && f.len == strlen(contact) - 6, "contact data runs to the empty line");
+    static uint8_t big[SMQP_MAX_LINE + 10];
+    memset(big, 'A', sizeof big);
+    smqp_frame_pdu(big, sizeof big, &ctx, &f);
+    CHECK(f.complete && f.overlong && f.len == sizeof big, "an endless line is cut, not waited for");
+}
+
+int main(void)
+{
+    test_commands();
+    test_values();
+    test_messages();
+    printf("%d checks, %d failures\n", checks, failures);
+    return failures != 0;
+}
