@@ -22,6 +22,7 @@
 
 static dissector_handle_t smqp_handle;
 dissector_table_t smqp_media_type_table;
+dissector_handle_t smqp_data_handle;
 
 static gboolean smqp_pref_desegment = TRUE;
 gboolean smqp_pref_media = TRUE;
@@ -613,4 +614,5 @@ void proto_reg_handoff_smqp(void)
     dissector_add_uint_range_with_preference("tcp.port", SMQP_TCP_PORTS, smqp_handle);
     heur_dissector_add("tcp", dissect_smqp_heur, "SMQP over TCP", "smqp_tcp", proto_smqp, HEURISTIC_ENABLE);
     smqp_media_type_table = find_dissector_table("media_type");
+    smqp_data_handle = find_dissector("data");
 }

@@ -15,6 +15,7 @@
 #include "smqp-message.h"
 
 extern dissector_table_t smqp_media_type_table;
+extern dissector_handle_t smqp_data_handle;
 
 /* "text/plain; charset=x" -> "text/plain", lower case, as media_type keys are. */
 static const char *media_key(packet_info *pinfo, tvbuff_t *tvb, int off, int len)
@@ -31,11 +32,15 @@ static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
 {
     if (!smqp_pref_media || !key || len <= 0 || !smqp_media_type_table)
         return;
+    /* smqp.part.data already shows bytes no dissector understands */
+    dissector_handle_t handle = dissector_get_string_handle(smqp_media_type_table, key);
+    if (!handle || handle == smqp_data_handle)
+        return;
     tvbuff_t *sub = tvb_new_subset_length(tvb, off, len);
     /* the data's dissector must not take over SMQP's columns */
     col_set_writable(pinfo->cinfo, -1, FALSE);
     TRY {
-        dissector_try_string(smqp_media_type_table, key, sub, pinfo, tree, NULL);
+        call_dissector_only(handle, sub, pinfo, tree, NULL);
     }
     CATCH_NONFATAL_ERRORS {
         show_exception(sub, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);

@@ -8,7 +8,8 @@
 # prints a unified diff. --bless rewrites them instead (review the diff in
 # git before committing). Every line "COUNT FILTER" of EXPECT_FILE must
 # match exactly COUNT frames; it is never regenerated. Unless the file says
-# otherwise, no frame may fall to the generic Data dissector.
+# otherwise, no frame may fall to the generic Data dissector. A line
+# "@option NAME:VALUE" adds a tshark -o setting for this capture.
 #
 # Needs SMQP_PLUGIN (the smqp.so to test); SMQP_HOME may name a private
 # home shared between calls.
@@ -29,6 +30,11 @@ export SMQP_HOME
 opts=(-n -2 -o tcp.desegment_tcp_streams:TRUE -o tcp.reassemble_out_of_order:TRUE
       -o tcp.analyze_sequence_numbers:TRUE -o tcp.check_checksum:FALSE
       -o tcp.try_heuristic_first:FALSE)
+if [[ -f $expect ]]; then
+    while read -r kw value; do
+        [[ $kw == @option ]] && opts+=(-o "$value")
+    done <"$expect"
+fi
 ts() { "$here/smqp-tshark" -r "$pcap" "${opts[@]}" "$@" 2>&1; }
 
 fail=0
@@ -64,7 +70,7 @@ fi
 count() { ts -Y "$1" -T fields -e frame.number | grep -c '^[0-9]'; }
 has_data_line=0
 while IFS= read -r line; do
-    [[ -z ${line// } || $line == \#* ]] && continue
+    [[ -z ${line// } || $line == \#* || $line == @* ]] && continue
     want=${line%% *}
     filter=${line#* }
     [[ $filter == data ]] && has_data_line=1
