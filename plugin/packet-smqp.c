@@ -360,10 +360,9 @@ static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
     }
 }
 
-static void dissect_pdu(smqp_pdu *p, bool cut)
+static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
 {
     const smqp_frame *f = p->f;
-    smqp_reply_summary rs = { 0, false, false };
     proto_item *gi = proto_tree_add_boolean(p->tree, hf_smqp_from_server, p->tvb, p->base, 0, p->pi->from_server);
     proto_item_set_generated(gi);
 
@@ -375,8 +374,7 @@ static void dissect_pdu(smqp_pdu *p, bool cut)
         dissect_command(p);
         break;
     case SMQP_PDU_REPLY:
-        summarize_reply(p->buf, f->len, &rs);
-        dissect_reply(p, &rs);
+        dissect_reply(p, rs);
         break;
     case SMQP_PDU_MESSAGE: {
         unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->base, p->buf, 0, f->len);
@@ -404,7 +402,7 @@ static void dissect_pdu(smqp_pdu *p, bool cut)
         expert_add_info(p->pinfo, p->item, &ei_smqp_line_too_long);
     if (cut)
         expert_add_info(p->pinfo, p->item, &ei_smqp_incomplete);
-    add_tracking(p, &rs);
+    add_tracking(p, rs);
 }
 
 /* Cuts the TCP payload into PDUs, asking TCP for more bytes when one is
@@ -446,9 +444,10 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             f.len = (size_t)remaining;
             cut = true;
         }
-        if (!pi) {
-            smqp_reply_summary rs;
+        smqp_reply_summary rs = { 0, false, false };
+        if (f.kind == SMQP_PDU_REPLY)
             summarize_reply(buf, f.len, &rs);
+        if (!pi) {
             if (PINFO_FD_VISITED(pinfo)) {
                 pi = &fresh;
             } else {
@@ -464,7 +463,7 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         smqp_pdu p = {
             tvb, pinfo, proto_item_add_subtree(ti, ett_smqp), ti, offset, buf, &f, pi, key == 1,
         };
-        dissect_pdu(&p, cut);
+        dissect_pdu(&p, &rs, cut);
         offset += (int)f.len;
     }
     return total;
