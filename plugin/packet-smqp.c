@@ -24,8 +24,8 @@ static dissector_handle_t smqp_handle;
 dissector_table_t smqp_media_type_table;
 dissector_handle_t smqp_data_handle;
 
-static gboolean smqp_pref_desegment = TRUE;
-gboolean smqp_pref_media = TRUE;
+static smqp_ws_bool smqp_pref_desegment = TRUE;
+smqp_ws_bool smqp_pref_media = TRUE;
 guint smqp_pref_max_body = 16 * 1024 * 1024;
 
 static int hf_smqp_banner = -1;

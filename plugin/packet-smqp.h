@@ -11,6 +11,7 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 
+#include "smqp-compat.h"
 #include "smqp-tables.h"
 
 void proto_register_smqp(void);
@@ -58,7 +59,7 @@ extern expert_field ei_smqp_incomplete;
 extern expert_field ei_smqp_too_many_items;
 
 /* preferences */
-extern gboolean smqp_pref_media;
+extern smqp_ws_bool smqp_pref_media;
 extern guint smqp_pref_max_body;
 
 /* Registers every field, subtree and expert item (smqp-fields.c). */

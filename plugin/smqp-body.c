@@ -34,6 +34,10 @@ static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
         return;
     /* smqp.part.data already shows bytes no dissector understands */
     dissector_handle_t handle = dissector_get_string_handle(smqp_media_type_table, key);
+    /* text without a dissector of its own (text/x-vcard in 4.0) is still
+     * worth showing line by line */
+    if (!handle && g_str_has_prefix(key, "text/"))
+        handle = dissector_get_string_handle(smqp_media_type_table, "text/plain");
     if (!handle || handle == smqp_data_handle)
         return;
     tvbuff_t *sub = tvb_new_subset_length(tvb, off, len);
