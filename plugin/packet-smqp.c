@@ -166,15 +166,6 @@ static void dissect_banner(smqp_pdu *p)
     add_info(p->pinfo, p->first_in_frame, span_text(p->pinfo, p->tvb, p->base, whole));
 }
 
-static bool has_item(const smqp_items *it, smqp_item_kind kind)
-{
-    for (unsigned k = 0; k < it->n_items; k++) {
-        if (it->items[k].kind == kind)
-            return true;
-    }
-    return false;
-}
-
 static void dissect_command(smqp_pdu *p)
 {
     const smqp_command *cmd = &p->f->cmd;
@@ -199,7 +190,7 @@ static void dissect_command(smqp_pdu *p)
                                (cmd->it.problems & SMQP_P_MISSING_ARG) ? "argument missing" : "unexpected arguments");
     if (cmd->it.problems & SMQP_P_BAD_VALUE)
         expert_add_info(p->pinfo, li, &ei_smqp_bad_value);
-    if (form && form->verb == SMQP_VERB_PASSWORD && has_item(&cmd->it, SMQP_I_PASSWORD))
+    if (form && form->verb == SMQP_VERB_PASSWORD && smqp_find_item(&cmd->it, SMQP_I_PASSWORD))
         expert_add_info(p->pinfo, li, &ei_smqp_clear_password);
 
     if (form && !PINFO_FD_VISITED(p->pinfo)) {
@@ -211,12 +202,10 @@ static void dissect_command(smqp_pdu *p)
     if (form && form->body == SMQP_BODY_MESSAGE) {
         smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->base, p->buf, body_start, p->f->len);
     } else if (form && form->body == SMQP_BODY_CONTACT) {
-        const char *mime = NULL;
-        for (unsigned k = 0; k < cmd->it.n_items; k++) {
-            if (cmd->it.items[k].kind == SMQP_I_MIME)
-                mime = (const char *)tvb_get_string_enc(p->pinfo->pool, p->tvb, p->base + (int)cmd->it.items[k].span.off,
-                                          (int)cmd->it.items[k].span.len, ENC_ASCII);
-        }
+        const smqp_item *m = smqp_find_item(&cmd->it, SMQP_I_MIME);
+        const char *mime = m ? (const char *)tvb_get_string_enc(p->pinfo->pool, p->tvb, p->base + (int)m->span.off,
+                                                                (int)m->span.len, ENC_ASCII)
+                             : NULL;
         smqp_dissect_contact(p->tvb, p->pinfo, p->tree, p->base, p->buf, body_start, p->f->len, mime);
     }
 

@@ -129,11 +129,8 @@ static bool starts_auth_exchange(const uint8_t *buf, const smqp_command *cmd)
 {
     if (!cmd->form || (cmd->form->args != SMQP_ARGS_LOGIN && cmd->form->args != SMQP_ARGS_AUTH))
         return false;
-    for (unsigned k = 0; k < cmd->it.n_items; k++) {
-        if (cmd->it.items[k].kind == SMQP_I_AUTH_METHOD)
-            return !smqp_span_eq(buf, cmd->it.items[k].span, "CLEAR");
-    }
-    return false;
+    const smqp_item *method = smqp_find_item(&cmd->it, SMQP_I_AUTH_METHOD);
+    return method && !smqp_span_eq(buf, method->span, "CLEAR");
 }
 
 void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,

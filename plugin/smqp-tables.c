@@ -228,6 +228,15 @@ static void add_list(const uint8_t *buf, smqp_items *it, smqp_item_kind kind, sm
         it->problems |= SMQP_P_TOO_MANY;
 }
 
+const smqp_item *smqp_find_item(const smqp_items *it, smqp_item_kind kind)
+{
+    for (unsigned k = 0; k < it->n_items; k++) {
+        if (it->items[k].kind == kind)
+            return &it->items[k];
+    }
+    return NULL;
+}
+
 /* Arguments are read word by word from a cursor over the line. */
 typedef struct {
     const uint8_t *buf;

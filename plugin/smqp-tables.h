@@ -239,6 +239,9 @@ typedef struct {
     smqp_items it;
 } smqp_command;
 
+/* The first item of a kind, or NULL. */
+const smqp_item *smqp_find_item(const smqp_items *it, smqp_item_kind kind);
+
 /* Parses a command line. False when its first word is no SMQP verb. */
 bool smqp_parse_command(const uint8_t *buf, smqp_span line, smqp_command *cmd);
 
