@@ -503,10 +503,21 @@ static smqp_ws_bool dissect_smqp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_t
     return TRUE;
 }
 
+/* Reply code names for the field, built from the grammar's table at
+ * registration and freed when Wireshark shuts down. */
+static value_string *reply_code_vals;
+
+static void free_reply_code_vals(void)
+{
+    g_free(reply_code_vals);
+    reply_code_vals = NULL;
+}
+
 void proto_register_smqp(void)
 {
-    /* reply code names come from the grammar's table */
     value_string *codes = g_new0(value_string, smqp_reply_code_count + 1);
+    reply_code_vals = codes;
+    register_shutdown_routine(free_reply_code_vals);
     for (size_t i = 0; i < smqp_reply_code_count; i++) {
         codes[i].value = smqp_reply_codes[i].code;
         codes[i].strptr = smqp_reply_codes[i].name;
