@@ -40,7 +40,7 @@ static const smqp_verb_def verbs[] = {
 
 /* Order matters only where two forms of one verb share a first word; the
  * more specific form comes first. */
-static const smqp_form forms[] = {
+const smqp_form smqp_forms[] = {
     /* verb, res1, res2, resource, args, body, reply data, expects reply, from server */
     { SMQP_VERB_LOGIN, NOWORD, NOWORD, NULL, SMQP_ARGS_LOGIN, SMQP_BODY_NONE, SMQP_RD_LOGIN, true, false },
     { SMQP_VERB_PASSWORD, NOWORD, NOWORD, NULL, SMQP_ARGS_PASSWORD, SMQP_BODY_NONE, SMQP_RD_LOGIN, true, false },
@@ -98,6 +98,8 @@ static const smqp_form forms[] = {
     { SMQP_VERB_ACK, NOWORD, NOWORD, NULL, SMQP_ARGS_ACK, SMQP_BODY_NONE, SMQP_RD_NONE, false, true },
 };
 
+const size_t smqp_form_count = sizeof smqp_forms / sizeof smqp_forms[0];
+
 const smqp_reply_code smqp_reply_codes[] = {
     { 200, "OK" },
     { 310, "Acknowledgement receipt" },
@@ -126,7 +128,7 @@ const smqp_reply_code smqp_reply_codes[] = {
 };
 const size_t smqp_reply_code_count = sizeof smqp_reply_codes / sizeof smqp_reply_codes[0];
 
-static const smqp_attr_def attrs[] = {
+const smqp_attr_def smqp_attrs[] = {
     { SMQP_ATTR_NAME,           W("Name", NULL),                SMQP_VT_STRING,   false },
     { SMQP_ATTR_PRIORITY,       W("Priority", "Pri"),           SMQP_VT_UINT,     false },
     { SMQP_ATTR_CREATED,        W("Created", NULL),             SMQP_VT_DATETIME, false },
@@ -151,6 +153,8 @@ static const smqp_attr_def attrs[] = {
     { SMQP_ATTR_CONTENT_ENCRYPTION, W("Content-Encryption", NULL), SMQP_VT_STRING, true },
     { SMQP_ATTR_ENCRYPTION,     W("Encryption", NULL),          SMQP_VT_STRING,   true },
 };
+const size_t smqp_attr_count = sizeof smqp_attrs / sizeof smqp_attrs[0];
+
 
 static bool word_matches(const uint8_t *buf, smqp_span s, const smqp_word *w)
 {
@@ -188,9 +192,9 @@ const smqp_reply_code *smqp_lookup_reply_code(uint16_t code)
 
 const smqp_attr_def *smqp_lookup_attr(const uint8_t *buf, smqp_span name)
 {
-    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
-        if (word_matches(buf, name, &attrs[i].word))
-            return &attrs[i];
+    for (size_t i = 0; i < smqp_attr_count; i++) {
+        if (word_matches(buf, name, &smqp_attrs[i].word))
+            return &smqp_attrs[i];
     }
     return NULL;
 }
@@ -591,8 +595,8 @@ bool smqp_parse_command(const uint8_t *buf, smqp_span line, smqp_command *cmd)
     after2 = after1;
     bool have2 = have1 && smqp_next_word(buf, end, &after2, &w2);
 
-    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        const smqp_form *f = &forms[i];
+    for (size_t i = 0; i < smqp_form_count; i++) {
+        const smqp_form *f = &smqp_forms[i];
         if (f->verb != cmd->verb->verb)
             continue;
         size_t args_at;

@@ -109,6 +109,11 @@ typedef struct {
     bool from_server;           /* normally sent by the SMQP server */
 } smqp_form;
 
+/* Every command form, one row per verb + resource words (generators of
+ * test traffic walk it too). */
+extern const smqp_form smqp_forms[];
+extern const size_t smqp_form_count;
+
 const smqp_verb_def *smqp_lookup_verb(const uint8_t *buf, smqp_span word);
 const char *smqp_verb_name(smqp_verb verb);
 
@@ -168,6 +173,9 @@ typedef struct {
     smqp_value_type type;
     bool part;                  /* belongs to a data part's header */
 } smqp_attr_def;
+
+extern const smqp_attr_def smqp_attrs[];
+extern const size_t smqp_attr_count;
 
 /* NULL for unknown names (X- extensions included). */
 const smqp_attr_def *smqp_lookup_attr(const uint8_t *buf, smqp_span name);

@@ -3,12 +3,13 @@
 #   tools/run.sh demo   install what is missing, build, decode the sample capture
 #   tools/run.sh test   install what is missing, build twice (plain, and with
 #                       AddressSanitizer + UBSan) and run the whole test suite
-#                       on both builds
+#                       on both builds (the sanitized one adds a short fuzz
+#                       run), then the grammar's libFuzzer target (clang)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SMQP_BUILD_DIR:-$top/build}
 packages=(cmake make gcc pkg-config wireshark-dev tshark libpcap-dev libglib2.0-dev util-linux diffutils
-          valgrind)
+          valgrind time clang libclang-rt-14-dev)
 
 install_missing() {
     local missing=()
@@ -30,6 +31,12 @@ build_plugin() {   # build dir, extra cmake options
     cmake --build "$dir" -j"$(nproc)"
 }
 
+build_fuzzer() {
+    CC=clang cmake -S "$top" -B "$build-libfuzzer" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMQP_WERROR=ON \
+        -DSMQP_LIBFUZZER=ON >/dev/null
+    cmake --build "$build-libfuzzer" -j"$(nproc)" --target fuzz-grammar
+}
+
 case ${1:-} in
 demo)
     install_missing
@@ -40,11 +47,14 @@ test)
     install_missing
     build_plugin "$build"
     build_plugin "$build-sanitize" -DSMQP_SANITIZE=ON
+    build_fuzzer
     status=0
     for dir in "$build" "$build-sanitize"; do
         echo "== tests of $dir"
         ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" || status=1
     done
+    echo "== libFuzzer"
+    ctest --test-dir "$build-libfuzzer" --output-on-failure -L libfuzzer || status=1
     exit $status
     ;;
 *)

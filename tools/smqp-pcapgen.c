@@ -35,7 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CONNS 16
+#define MAX_CONNS 4096         /* the benchmark keeps 1 000+ open at once */
+#define CONN_SLOTS 8192        /* hash index by name, a power of two > MAX_CONNS */
 #define MAX_SPLIT 64
 #define MAX_PKT 65535
 
@@ -63,6 +64,7 @@ typedef struct {
     int mss;
     conn conns[MAX_CONNS];
     int nconns;
+    int slot[CONN_SLOTS];   /* 1 + index into conns, 0 empty */
     conn *cur;
     /* pending data, per side of the current connection */
     uint8_t *pend;
@@ -235,13 +237,20 @@ static void parse_endpoint(gen *g, const char *text, endpoint *ep, int which)
     memcpy(ep->mac, mac, 6);
 }
 
+/* The slot of a name: where it is, or the empty slot where it would go. */
+static int *conn_slot(gen *g, const char *name)
+{
+    for (uint32_t h = fnv1a(name);; h++) {
+        int *slot = &g->slot[h & (CONN_SLOTS - 1)];
+        if (!*slot || strcmp(g->conns[*slot - 1].name, name) == 0)
+            return slot;
+    }
+}
+
 static conn *find_conn(gen *g, const char *name)
 {
-    for (int i = 0; i < g->nconns; i++) {
-        if (strcmp(g->conns[i].name, name) == 0)
-            return &g->conns[i];
-    }
-    return NULL;
+    int slot = *conn_slot(g, name);
+    return slot ? &g->conns[slot - 1] : NULL;
 }
 
 static void pend_add(gen *g, const uint8_t *p, size_t n)
@@ -378,12 +387,13 @@ static void do_open(gen *g, char *args)
     if (sscanf(args, "%31s %127s %127s %31s", name, a, b, mode) < 3)
         die(g, "@open NAME ADDR:PORT ADDR:PORT [callback]");
     flush(g);
-    conn *c = find_conn(g, name);
-    if (!c) {
+    int *slot = conn_slot(g, name);
+    if (!*slot) {
         if (g->nconns == MAX_CONNS)
             die(g, "too many connections");
-        c = &g->conns[g->nconns++];
+        *slot = ++g->nconns;
     }
+    conn *c = &g->conns[*slot - 1];
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", name);
     bool callback = strcmp(mode, "callback") == 0;

@@ -1,0 +1,133 @@
+/* fuzz-grammar.c
+ * libFuzzer target for the pure-C grammar: framing, the message walker and
+ * every line and value parser, on arbitrary bytes. The input is copied into
+ * a buffer of exactly its size so AddressSanitizer sees any read past the
+ * end. The first byte chooses the framing context (what the conversation
+ * expects next); the rest is the TCP stream of one direction.
+ *
+ * Besides memory safety it checks the framer's promises, which the
+ * dissector's PDU loop relies on to terminate: a complete PDU is never
+ * empty and never longer than the bytes given, and the message walker
+ * always moves forward.
+ *
+ *   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSMQP_LIBFUZZER=ON
+ *   build-fuzz/fuzz-grammar -max_total_time=60 captures/fuzz-seeds
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "smqp-frame.h"
+#include "smqp-message.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+
+static void count_item(void *ctx, smqp_span item)
+{
+    (void)item;
+    ++*(unsigned *)ctx;
+}
+
+/* Every value parser on one span: none may read outside it. */
+static void values(const uint8_t *buf, smqp_span s)
+{
+    smqp_time t;
+    uint32_t u;
+    int32_t i;
+    uint16_t port;
+    smqp_span a, b;
+    smqp_uid_parts uid;
+    unsigned n = 0;
+    smqp_parse_datetime(buf, s, &t);
+    smqp_parse_timeout(buf, s, &t);
+    smqp_parse_uint(buf, s, &u);
+    smqp_parse_int(buf, s, &i);
+    smqp_parse_yesno(buf, s);
+    smqp_parse_address_port(buf, s, &a, &port);
+    smqp_parse_cmuid(buf, s, &uid);
+    smqp_parse_smuid(buf, s, &uid);
+    smqp_split_account(buf, s, &a, &b);
+    smqp_split_list(buf, s, count_item, &n, 1000);
+    smqp_lookup_attr(buf, s);
+    smqp_lookup_verb(buf, s);
+}
+
+/* Every line parser on one line, and the value parsers on its words. */
+static void line(const uint8_t *buf, smqp_line l)
+{
+    smqp_span s = { l.off, l.len }, name, value, v, st, id;
+    smqp_reply_line r;
+    smqp_command cmd;
+    smqp_parse_banner(buf, l, &v, &st, &id);
+    if (smqp_parse_reply_line(buf, l, &r)) {
+        smqp_items it;
+        for (int rd = SMQP_RD_NONE; rd <= SMQP_RD_MESSAGE; rd++)
+            smqp_parse_reply_data(buf, (smqp_reply_data)rd, r.code, r.text, &it);
+        smqp_reply_text_is_status(buf, r.code, r.text);
+    }
+    smqp_parse_command(buf, s, &cmd);
+    if (smqp_parse_header_line(buf, s, &name, &value))
+        values(buf, value);
+    size_t pos = l.off, end = l.off + l.len;
+    smqp_span w;
+    while (smqp_next_word(buf, end, &pos, &w)) {
+        values(buf, w);
+        smqp_rest(buf, pos, end);
+    }
+}
+
+static void walk_message(const uint8_t *buf, size_t len, size_t start)
+{
+    smqp_msg_walker w;
+    smqp_msg_walk_init(&w, start, 1u << 20);
+    size_t last = start;
+    for (;;) {
+        smqp_msg_event ev;
+        smqp_msg_walk_next(&w, buf, len, &ev);
+        if (ev.kind == SMQP_ME_TERMINATOR || ev.kind == SMQP_ME_UNTERMINATED || ev.kind == SMQP_ME_NEED_MORE)
+            return;
+        CHECK(ev.next > last && ev.next <= len);
+        CHECK(ev.span.off + ev.span.len <= len);
+        last = ev.next;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    smqp_frame_ctx ctx = {
+        .expect_message = data[0] & 1,
+        .auth_active = data[0] & 2,
+        .expect_suid = data[0] & 4,
+        .max_body = (data[0] & 8) ? 64 : 16u << 20,
+    };
+    size_t len = size - 1;
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return 0;
+    memcpy(buf, data + 1, len);
+
+    smqp_looks_like_smqp(buf, len);
+    size_t off = 0;
+    while (off < len) {
+        smqp_frame f;
+        smqp_frame_pdu(buf + off, len - off, &ctx, &f);
+        if (!f.complete) {
+            CHECK(f.need == 0 || f.need > len - off);
+            break;
+        }
+        CHECK(f.len > 0 && f.len <= len - off);
+        walk_message(buf + off, f.len, 0);
+        off += f.len;
+    }
+    smqp_line l;
+    for (size_t q = 0; smqp_next_line(buf, len, q, &l); q = l.off + l.len + l.eol_len) {
+        CHECK(l.off + l.len + l.eol_len > q && l.off + l.len + l.eol_len <= len);
+        line(buf, l);
+    }
+    walk_message(buf, len, 0);
+    free(buf);
+    return 0;
+}
