@@ -458,32 +458,49 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     return total;
 }
 
-/* On the registered ports, a conversation's first payload that is plainly
- * not SMQP (HTTP, SMTP or FTP greetings, Redis, POP3, IMAP, TLS ...) is
- * left to other dissectors. */
-static bool claims_first_payload(tvbuff_t *tvb)
+/* How the registered ports judge a conversation by its first payload. */
+typedef enum {
+    FIRST_SMQP,       /* a banner, or a command of a known form with sound arguments */
+    FIRST_UNSURE,     /* a reply with one of SMQP's codes: FTP and SMTP send
+                         such lines too, so wait for the next payload */
+    FIRST_NOT_SMQP    /* anything else: the conversation is not SMQP */
+} first_payload;
+
+static first_payload judge_first_payload(const uint8_t *head, size_t n)
 {
-    uint8_t head[512];
-    size_t n = MIN(tvb_captured_length(tvb), sizeof head);
-    tvb_memcpy(tvb, head, 0, n);
     if (smqp_looks_like_smqp(head, n))
-        return true;
+        return FIRST_SMQP;
     smqp_line l;
     if (!smqp_next_line(head, n, 0, &l))
-        return false;
+        return FIRST_NOT_SMQP;
     smqp_reply_line r;
     if (smqp_parse_reply_line(head, l, &r))
-        return smqp_lookup_reply_code(r.code) != NULL;
+        return smqp_lookup_reply_code(r.code) ? FIRST_UNSURE : FIRST_NOT_SMQP;
     smqp_command cmd;
     smqp_span s = { l.off, l.len };
-    return smqp_parse_command(head, s, &cmd) && cmd.form && cmd.it.problems == 0;
+    return smqp_parse_command(head, s, &cmd) && cmd.form && cmd.it.problems == 0 ? FIRST_SMQP : FIRST_NOT_SMQP;
+}
+
+/* The start of the payload, copied out for the grammar, which wants bytes
+ * in memory; judging the first line needs no more. */
+static size_t payload_head(tvbuff_t *tvb, uint8_t *head, size_t size)
+{
+    size_t n = MIN(tvb_captured_length(tvb), size);
+    tvb_memcpy(tvb, head, 0, n);
+    return n;
 }
 
 static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     smqp_conv *conv = smqp_conv_find(pinfo, false);
     if (!conv) {
-        if (!claims_first_payload(tvb))
+        if (smqp_conv_rejected(pinfo))
+            return 0;
+        uint8_t head[512];
+        first_payload first = judge_first_payload(head, payload_head(tvb, head, sizeof head));
+        if (first == FIRST_NOT_SMQP)
+            smqp_conv_reject(pinfo);
+        if (first != FIRST_SMQP)
             return 0;
         conv = smqp_conv_find(pinfo, true);
     }
@@ -492,10 +509,9 @@ static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 
 static smqp_ws_bool dissect_smqp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    uint8_t head[256];
-    size_t n = MIN(tvb_captured_length(tvb), sizeof head);
-    tvb_memcpy(tvb, head, 0, n);
-    if (!smqp_looks_like_smqp(head, n))
+    uint8_t head[512];
+    /* the port dissector's verdict on a conversation stands */
+    if (!smqp_looks_like_smqp(head, payload_head(tvb, head, sizeof head)) || smqp_conv_rejected(pinfo))
         return FALSE;
     conversation_t *conv = find_or_create_conversation(pinfo);
     conversation_set_dissector(conv, smqp_handle);

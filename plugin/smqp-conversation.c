@@ -53,10 +53,28 @@ static void guess_roles(smqp_conv *c, packet_info *pinfo)
     c->listen_port = src_listens ? pinfo->srcport : pinfo->destport;
 }
 
+/* Its address, as the conversation's SMQP data, marks a conversation
+ * judged not to be SMQP. */
+static int not_smqp;
+
+void smqp_conv_reject(packet_info *pinfo)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    if (!conversation_get_proto_data(conv, proto_smqp))
+        conversation_add_proto_data(conv, proto_smqp, &not_smqp);
+}
+
+bool smqp_conv_rejected(packet_info *pinfo)
+{
+    return conversation_get_proto_data(find_or_create_conversation(pinfo), proto_smqp) == &not_smqp;
+}
+
 smqp_conv *smqp_conv_find(packet_info *pinfo, bool create)
 {
     conversation_t *conv = find_or_create_conversation(pinfo);
     smqp_conv *c = conversation_get_proto_data(conv, proto_smqp);
+    if (c == (void *)&not_smqp)
+        return NULL;
     if (!c && create) {
         c = conv_new();
         guess_roles(c, pinfo);

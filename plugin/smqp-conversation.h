@@ -42,8 +42,14 @@ typedef struct {
 typedef struct smqp_conv smqp_conv;
 
 /* The SMQP state of this packet's conversation; NULL when none and
- * create is false. */
+ * create is false, and always NULL once the conversation is rejected. */
 smqp_conv *smqp_conv_find(packet_info *pinfo, bool create);
+
+/* Marks this packet's conversation as not SMQP, for good: what it sent
+ * first was something else, so nothing it sends later is taken for SMQP
+ * (one line of another protocol can look like an SMQP command). */
+void smqp_conv_reject(packet_info *pinfo);
+bool smqp_conv_rejected(packet_info *pinfo);
 
 /* SMQP role of the packet's sender. */
 bool smqp_conv_from_server(smqp_conv *conv, packet_info *pinfo);
