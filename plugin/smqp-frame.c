@@ -42,7 +42,7 @@ static void frame_reply(const uint8_t *buf, size_t len, smqp_frame *f)
         }
         smqp_line n;
         if (!smqp_next_line(buf, len, q, &n)) {
-            if (len - q > SMQP_MAX_LINE)
+            if (len - q > SMQP_MAX_LINE || len > SMQP_MAX_UNDELIMITED)
                 complete(f, q);
             else
                 incomplete(f, 0);
@@ -69,7 +69,7 @@ static void frame_contact(const uint8_t *buf, size_t len, smqp_frame *f)
             return;
         }
     }
-    if (len - q > SMQP_MAX_LINE) {
+    if (len - q > SMQP_MAX_LINE || len > SMQP_MAX_UNDELIMITED) {
         f->overlong = true;
         complete(f, len);
     } else {

@@ -25,6 +25,7 @@ void smqp_msg_walk_init(smqp_msg_walker *w, size_t start, size_t max_body)
     w->pos = start;
     w->state = W_HEADERS;
     w->max_body = max_body;
+    w->known_end = start;
 }
 
 static void finish(smqp_msg_walker *w, smqp_msg_event *ev, smqp_msg_event_kind kind)
@@ -68,7 +69,7 @@ static void data_to_terminator(smqp_msg_walker *w, const uint8_t *buf, size_t le
     size_t d = w->pos;
     size_t t = find_terminator(buf, len, d > 0 ? d - 1 : 0);
     if (t == len) {
-        if (len - d > w->max_body + SMQP_MAX_LINE) {
+        if (len - w->known_end > SMQP_MAX_UNDELIMITED) {
             /* no terminator within any sane size: stop waiting */
             ev->span.off = d;
             ev->span.len = len - d;
@@ -143,6 +144,7 @@ static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_m
             if (q == end + 1)
                 ev->flags |= SMQP_MF_BARE_LF;
             w->pos = q;
+            w->known_end = q;
             w->state = W_AFTER_DATA;
             return;
         }
@@ -175,7 +177,7 @@ void smqp_msg_walk_next(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp
     smqp_line l;
     if (!smqp_next_line(buf, len, w->pos, &l)) {
         ev->span.off = w->pos;
-        if (len - w->pos > SMQP_MAX_LINE) {
+        if (len - w->pos > SMQP_MAX_LINE || len - w->known_end > SMQP_MAX_UNDELIMITED) {
             ev->flags |= SMQP_MF_OVERLONG;
             finish(w, ev, SMQP_ME_UNTERMINATED);
         } else {

@@ -11,6 +11,13 @@
 
 #include "smqp-grammar.h"
 
+/* Most bytes waited for while nothing says how many are coming (header
+ * lines, data without a usable Content-Length, reply or contact lines).
+ * Until the end shows up, every new TCP segment means scanning again what
+ * came before, so the cost of waiting grows with the square of the wait;
+ * past this bound the PDU is taken as it is and flagged overlong. */
+#define SMQP_MAX_UNDELIMITED (256u * 1024)
+
 typedef enum {
     SMQP_ME_HEADER,        /* a message header line */
     SMQP_ME_PART_HEADER,   /* a data part's header line */
@@ -46,6 +53,7 @@ typedef struct {
     bool have_cl;
     uint32_t cl;
     size_t max_body;
+    size_t known_end;      /* end of the last data whose length was known */
 } smqp_msg_walker;
 
 /* Starts a walk at start (the first header line); Content-Length values
