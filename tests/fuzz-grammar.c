@@ -8,7 +8,8 @@
  * Besides memory safety it checks the framer's promises, which the
  * dissector's PDU loop relies on to terminate: a complete PDU is never
  * empty and never longer than the bytes given, and the message walker
- * always moves forward.
+ * never moves back and never stalls (an empty data part is an event that
+ * does not advance, but the one after it must).
  *
  *   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSMQP_LIBFUZZER=ON
  *   build-fuzz/fuzz-grammar -max_total_time=60 captures/fuzz-seeds
@@ -82,13 +83,16 @@ static void walk_message(const uint8_t *buf, size_t len, size_t start)
     smqp_msg_walker w;
     smqp_msg_walk_init(&w, start, 1u << 20);
     size_t last = start;
+    unsigned still = 0;
     for (;;) {
         smqp_msg_event ev;
         smqp_msg_walk_next(&w, buf, len, &ev);
         if (ev.kind == SMQP_ME_TERMINATOR || ev.kind == SMQP_ME_UNTERMINATED || ev.kind == SMQP_ME_NEED_MORE)
             return;
-        CHECK(ev.next > last && ev.next <= len);
+        CHECK(ev.next >= last && ev.next <= len);
         CHECK(ev.span.off + ev.span.len <= len);
+        still = ev.next == last ? still + 1 : 0;
+        CHECK(still < 2);
         last = ev.next;
     }
 }

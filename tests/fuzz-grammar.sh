@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer grammar target for SECONDS, seeded with the client and
-# server streams of every corpus script. A crash leaves its input in
-# WORKDIR/artifacts and fails the run.
+# server streams of every corpus script and with tests/fuzz-regressions/
+# (inputs that once failed; they run first, so a regression fails at once).
+# A crash leaves its input in WORKDIR/artifacts and fails the run.
 #   tests/fuzz-grammar.sh FUZZ_GRAMMAR SECONDS WORKDIR
 set -euo pipefail
 fuzzer=$1 seconds=$2 work=$3
@@ -15,4 +16,4 @@ for script in "$top"/captures/*.smqp; do
     done
 done
 exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$work/artifacts/" "$work/corpus" "$work/seeds"
+    -artifact_prefix="$work/artifacts/" "$work/corpus" "$work/seeds" "$top/tests/fuzz-regressions"

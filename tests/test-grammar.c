@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "smqp-frame.h"
@@ -193,6 +194,28 @@ static unsigned msg_flags(const char *m)
     return flags;
 }
 
+/* Header lines with no end in sight: waited for up to SMQP_MAX_UNDELIMITED
+ * bytes, then taken as they are (each wait rescans them). */
+static void test_undelimited_bound(void)
+{
+    static const char hdr[] = "X-Header: value\r\n";
+    static const char cmd[] = "PUB MESS /t A1\r\n";
+    size_t lines = SMQP_MAX_UNDELIMITED / (sizeof hdr - 1) + 2;
+    size_t cap = sizeof cmd - 1 + lines * (sizeof hdr - 1);
+    uint8_t *buf = malloc(cap);
+    memcpy(buf, cmd, sizeof cmd - 1);
+    for (size_t i = 0; i < lines; i++)
+        memcpy(buf + sizeof cmd - 1 + i * (sizeof hdr - 1), hdr, sizeof hdr - 1);
+    smqp_frame_ctx ctx = { .max_body = 16u << 20 };
+    smqp_frame f;
+    size_t below = sizeof cmd - 1 + (lines / 2) * (sizeof hdr - 1);
+    smqp_frame_pdu(buf, below, &ctx, &f);
+    CHECK(!f.complete, "128 KiB of header lines: waits for the message's end");
+    smqp_frame_pdu(buf, cap, &ctx, &f);
+    CHECK(f.complete && f.len == cap, "over 256 KiB of header lines: taken as it is, not waited for");
+    free(buf);
+}
+
 static void test_messages(void)
 {
     size_t need;
@@ -240,6 +263,7 @@ static void test_messages(void)
     memset(big, 'A', sizeof big);
     smqp_frame_pdu(big, sizeof big, &ctx, &f);
     CHECK(f.complete && f.overlong && f.len == sizeof big, "an endless line is cut, not waited for");
+    test_undelimited_bound();
 }
 
 int main(void)
