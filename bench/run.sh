@@ -109,7 +109,8 @@ done
 rm -f "$work"/result.*
 
 # On a shared virtual machine CPU time varies by 10 % from run to run, more
-# than the differences measured here; instructions executed do not vary.
+# than the differences measured here; instructions executed vary far less
+# (under one percentage point between runs).
 # So the ratios are also measured with callgrind, on slices: the first
 # SLICE packets of each capture (the same slice with and without the
 # dissector), and 10 000 packets of the foreign capture for the heuristic;
@@ -195,6 +196,6 @@ lin_m_raw=$(calc %.2f "$(M smqp-V) / (4 * $(M "smqp-V-$((mb / 4))"))")
     echo "prints one Data item per segment; that can cost more than dissecting"
     echo "the reassembled PDUs, so an overhead can be negative, for HTTP as for"
     echo "SMQP. CPU-time ratios move by several per cent between runs on this"
-    echo "machine; the instruction counts are exact for their slice."
+    echo "machine; instruction counts moved by under one percentage point between runs."
 } >"$top/bench/RESULTS.md"
 cat "$top/bench/RESULTS.md"
