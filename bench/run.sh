@@ -57,8 +57,7 @@ gen empty smqp 0 1
 with=$(mktemp -d /tmp/smqp-home.XXXXXX) without=$(mktemp -d /tmp/smqp-home.XXXXXX)
 trap 'rm -rf "$with" "$without"' EXIT
 export SMQP_STRICT=0 SMQP_PLUGIN=$build/smqp.so
-SMQP_HOME=$with "$top/tests/smqp-tshark" -G plugins | grep -q "smqp.so.*$with" ||
-    { echo "tshark did not load $SMQP_PLUGIN"; exit 1; }
+SMQP_HOME=$with "$top/tests/smqp-tshark" --check-loaded || exit 1
 
 V=(-n -2 -V)
 FS=(-n -2 -T fields -e frame.number -e smqp.command -e smqp.topic -Y smqp.command)

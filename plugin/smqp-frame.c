@@ -20,6 +20,13 @@ static void incomplete(smqp_frame *f, size_t need)
     f->need = need;
 }
 
+/* Whether to stop waiting for the end of lines begun at q: the last line,
+ * or all of them together, has grown past what is worth waiting for. */
+static bool waited_enough(size_t len, size_t q)
+{
+    return len - q > SMQP_MAX_LINE || len > SMQP_MAX_UNDELIMITED;
+}
+
 static size_t line_end(smqp_line l)
 {
     return l.off + l.len + l.eol_len;
@@ -42,7 +49,7 @@ static void frame_reply(const uint8_t *buf, size_t len, smqp_frame *f)
         }
         smqp_line n;
         if (!smqp_next_line(buf, len, q, &n)) {
-            if (len - q > SMQP_MAX_LINE || len > SMQP_MAX_UNDELIMITED)
+            if (waited_enough(len, q))
                 complete(f, q);
             else
                 incomplete(f, 0);
@@ -69,7 +76,7 @@ static void frame_contact(const uint8_t *buf, size_t len, smqp_frame *f)
             return;
         }
     }
-    if (len - q > SMQP_MAX_LINE || len > SMQP_MAX_UNDELIMITED) {
+    if (waited_enough(len, q)) {
         f->overlong = true;
         complete(f, len);
     } else {

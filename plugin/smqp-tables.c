@@ -155,7 +155,6 @@ const smqp_attr_def smqp_attrs[] = {
 };
 const size_t smqp_attr_count = sizeof smqp_attrs / sizeof smqp_attrs[0];
 
-
 static bool word_matches(const uint8_t *buf, smqp_span s, const smqp_word *w)
 {
     return smqp_span_eq(buf, s, w->name) || smqp_match_alt(buf, s, w->alts) >= 0;

@@ -39,12 +39,7 @@ ts() { "$here/smqp-tshark" -r "$pcap" "${opts[@]}" "$@" 2>&1; }
 
 fail=0
 # the plugin must be the one just built, and loaded
-plugins=$("$here/smqp-tshark" -G plugins 2>&1)
-if ! grep -q "smqp.so.*$SMQP_HOME" <<<"$plugins"; then
-    echo "FAIL $name: tshark did not load the freshly built smqp.so"
-    echo "$plugins" | grep -i smqp
-    exit 1
-fi
+"$here/smqp-tshark" --check-loaded || { echo "FAIL $name: tshark did not load the freshly built smqp.so"; exit 1; }
 
 check() {   # what, actual text
     local file=$golden/$name.$1

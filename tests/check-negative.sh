@@ -14,10 +14,7 @@ with=$(mktemp -d /tmp/smqp-home.XXXXXX) without=$(mktemp -d /tmp/smqp-home.XXXXX
 trap 'rm -rf "$with" "$without"' EXIT
 # the same TCP settings as the goldens, and the heuristic tried as usual
 opts=(-n -2 -o tcp.desegment_tcp_streams:TRUE -o tcp.reassemble_out_of_order:TRUE -o tcp.check_checksum:FALSE)
-if ! SMQP_HOME=$with "$here/smqp-tshark" -G plugins 2>&1 | grep -q "smqp.so.*$with"; then
-    echo "FAIL: tshark did not load $SMQP_PLUGIN"
-    exit 1
-fi
+SMQP_HOME=$with "$here/smqp-tshark" --check-loaded || exit 1
 fail=0
 for pcap in "$@"; do
     name=$(basename "$pcap" .pcap)

@@ -41,10 +41,7 @@ trap 'rm -rf "$work" "$SMQP_HOME"' EXIT
 corpus=("$top"/captures/*.pcap)
 # set up the private home once (parallel cases share it), and make sure the
 # plugin under test is the one tshark loads
-if ! "$here/smqp-tshark" -G plugins 2>&1 | grep -q "smqp.so.*$SMQP_HOME"; then
-    echo "FAIL: tshark did not load $SMQP_PLUGIN"
-    exit 1
-fi
+"$here/smqp-tshark" --check-loaded || exit 1
 
 # One case: seed -> verdict line "ok" or "FINDING kind"; keeps the reproducer.
 run_case() {

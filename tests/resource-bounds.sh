@@ -65,10 +65,7 @@ measure() {
     echo "$best"
 }
 
-if ! "$here/smqp-tshark" -G plugins 2>&1 | grep -q "smqp.so.*$SMQP_HOME"; then
-    echo "FAIL: tshark did not load $SMQP_PLUGIN"
-    exit 1
-fi
+"$here/smqp-tshark" --check-loaded || exit 1
 script baseline 1 >"$tmp/baseline.smqp"
 "$gen" "$tmp/baseline.smqp" "$tmp/baseline.pcap"
 read -r t0 m0 < <(measure "$tmp/baseline.pcap")
