@@ -11,6 +11,7 @@
 #include <epan/expert.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <wsutil/inet_addr.h>
 
 #include "smqp-compat.h"
@@ -47,6 +48,7 @@ static int hf_smqp_auth_data = -1;
 static int hf_smqp_request_in = -1;
 static int hf_smqp_response_in = -1;
 static int hf_smqp_time = -1;
+static int hf_smqp_continuation = -1;
 
 static expert_field ei_smqp_unknown_verb = EI_INIT;
 static expert_field ei_smqp_unknown_resource = EI_INIT;
@@ -57,6 +59,7 @@ static expert_field ei_smqp_no_request = EI_INIT;
 static expert_field ei_smqp_no_reply = EI_INIT;
 static expert_field ei_smqp_notify_unacked = EI_INIT;
 static expert_field ei_smqp_clear_password = EI_INIT;
+static expert_field ei_smqp_continuation = EI_INIT;
 
 static const value_string reply_class_vals[] = {
     { 1, "Positive preliminary" },
@@ -323,6 +326,14 @@ static void dissect_unknown(smqp_pdu *p)
              wmem_strdup_printf(p->pinfo->pool, "Unknown: %s", span_text(p->pinfo, p->tvb, p->base, whole)));
 }
 
+/* Bytes of a PDU whose start the capture does not hold. */
+static void dissect_continuation(smqp_pdu *p)
+{
+    proto_item *ci = proto_tree_add_item(p->tree, hf_smqp_continuation, p->tvb, 0, (int)p->f->len, ENC_NA);
+    expert_add_info(p->pinfo, ci, &ei_smqp_continuation);
+    add_info(p->pinfo, p->first_in_frame, "Continuation");
+}
+
 static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
 {
     const smqp_pdu_info *pi = p->pi;
@@ -334,7 +345,7 @@ static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
         nstime_delta(&delta, &p->pinfo->abs_ts, &pi->answers->req_time);
         gi = proto_tree_add_time(p->tree, hf_smqp_time, p->tvb, 0, 0, &delta);
         proto_item_set_generated(gi);
-    } else if (p->f->kind == SMQP_PDU_REPLY && rs->final) {
+    } else if (p->f->kind == SMQP_PDU_REPLY && rs->final && !pi->before_capture) {
         expert_add_info(p->pinfo, p->item, &ei_smqp_no_request);
     }
     if (pi->opens) {
@@ -383,6 +394,9 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
         if (p->first_in_frame)
             add_info(p->pinfo, true, "Empty line");
         break;
+    case SMQP_PDU_CONTINUATION:
+        dissect_continuation(p);
+        break;
     case SMQP_PDU_UNKNOWN:
         dissect_unknown(p);
         break;
@@ -394,12 +408,79 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
     add_tracking(p, rs);
 }
 
-/* Cuts the TCP payload into PDUs, asking TCP for more bytes when one is
- * incomplete. */
-static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, smqp_conv *conv)
+/* Whether the PDUs after the first, from offset on, are all complete, as
+ * far as the framer can tell without learning from the first. */
+static bool rest_complete(const uint8_t *buf, size_t len, size_t offset, const smqp_frame_ctx *ctx)
+{
+    while (offset < len) {
+        smqp_frame f;
+        smqp_frame_pdu(buf + offset, len - offset, ctx, &f);
+        if (!f.complete)
+            return false;
+        offset += f.len;
+    }
+    return true;
+}
+
+/* The PDU at the start of buf, as the first pass cuts it: continuation
+ * bytes while the direction waits for a PDU boundary, else what the framer
+ * says. False when more bytes are needed. */
+static bool cut_first_pass(smqp_conv *conv, packet_info *pinfo, const uint8_t *buf, size_t len,
+                           const smqp_frame_ctx *ctx, smqp_frame *f, bool *continuation)
+{
+    *continuation = false;
+    if (!smqp_conv_synced(conv, pinfo)) {
+        size_t sync;
+        bool found = smqp_find_sync(buf, len, &sync);
+        if (found && sync == 0) {
+            smqp_conv_set_synced(conv, pinfo);
+        } else {
+            /* up to the boundary, or to the line still unfinished */
+            memset(f, 0, sizeof *f);
+            f->kind = SMQP_PDU_CONTINUATION;
+            f->complete = sync > 0 || len > SMQP_MAX_LINE;
+            f->len = sync > 0 ? sync : len;
+            *continuation = true;
+            return f->complete;
+        }
+    }
+    smqp_frame_pdu(buf, len, ctx, f);
+    return f->complete;
+}
+
+/* Marks, among the keys of a frame's PDUs, the place where the first pass
+ * held the rest of the payload for a later frame. */
+#define SMQP_HELD_KEY 0x40000000u
+
+/* Asks TCP for one more segment (or, need > 0, for the bytes up to need
+ * from offset), keeping the bytes from offset. */
+static int hold(packet_info *pinfo, smqp_conv *conv, const struct tcpinfo *ti, guint key, int offset, int total,
+                size_t need)
+{
+    pinfo->desegment_offset = offset;
+    pinfo->desegment_len = need > (size_t)(total - offset) ? (guint32)(need - (size_t)(total - offset))
+                                                           : DESEGMENT_ONE_MORE_SEGMENT;
+    if (conv) {
+        smqp_conv_leave(conv, pinfo, ti, (guint32)offset, (guint32)total, true);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_smqp, SMQP_HELD_KEY | key, GUINT_TO_POINTER(1));
+    }
+    return total;
+}
+
+/* Cuts the TCP payload into PDUs and dissects each on a tvb of its own.
+ *
+ * The first pass decides where each PDU ends from the bytes alone and,
+ * when they run out, asks TCP for one more segment: a PDU is shown in the
+ * frame that holds its last byte, once. Later passes replay the first
+ * pass's cuts, so bytes it held for reassembly are never dissected again
+ * with what the end of the capture knows. */
+static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, smqp_conv *conv,
+                             const struct tcpinfo *ti)
 {
     int total = (int)tvb_captured_length(tvb);
     int offset = 0;
+    bool visited = PINFO_FD_VISITED(pinfo);
+    bool can_hold = smqp_pref_desegment && pinfo->can_desegment;
     /* PDUs are numbered per frame, across the calls TCP makes for it, so
      * later passes find what the first pass learnt about each one */
     guint *pdu_count = p_get_proto_data(pinfo->pool, pinfo, proto_smqp, 0);
@@ -407,6 +488,7 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         pdu_count = wmem_new0(pinfo->pool, guint);
         p_add_proto_data(pinfo->pool, pinfo, proto_smqp, 0, pdu_count);
     }
+    guint32 seen = visited ? 0 : smqp_conv_arrive(conv, pinfo, ti);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SMQP");
 
     while (offset < total) {
@@ -414,71 +496,85 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         const uint8_t *buf = tvb_get_ptr(tvb, offset, remaining);
         guint key = *pdu_count + 1;
         smqp_pdu_info *pi = p_get_proto_data(wmem_file_scope(), pinfo, proto_smqp, key);
-        smqp_pdu_info fresh;
-        if (!pi) {
+        smqp_frame f;
+        bool continuation = false;
+
+        if (visited && !pi && !p_get_proto_data(wmem_file_scope(), pinfo, proto_smqp, SMQP_HELD_KEY | key)) {
+            /* bytes the first pass never saw as SMQP (sent before the
+             * connection was recognised): decoded, but nothing learnt;
+             * in a connection joined midway they precede any boundary */
+            pi = wmem_new0(pinfo->pool, smqp_pdu_info);
+            pi->from_server = smqp_conv_from_server(conv, pinfo);
+            pi->ctx = smqp_conv_ctx(conv, pi->from_server, smqp_pref_max_body);
+            pi->continuation = smqp_conv_midway(conv);
+            smqp_frame_pdu(buf, (size_t)remaining, &pi->ctx, &f);
+            pi->len = (guint32)(f.complete && !pi->continuation ? f.len : (size_t)remaining);
+            pi->cut = !f.complete && !pi->continuation;
+            pi->kind = f.kind;
+            pi->overlong = f.overlong;
+        }
+        if (visited) {
+            /* the first pass held these bytes for a later frame */
+            if (!pi || pi->len > (guint32)remaining)
+                return can_hold ? hold(pinfo, NULL, ti, key, offset, total, 0) : total;
+            continuation = pi->continuation;
+            memset(&f, 0, sizeof f);
+            if (!continuation)
+                smqp_frame_pdu(buf, (size_t)remaining, &pi->ctx, &f);
+            /* TCP may hand back exactly the PDU, without the bytes after
+             * it that decided its end: what the first pass saw stands */
+            if (!f.complete && f.first.len == 0 && f.first.eol_len == 0)
+                f.first.len = MIN(pi->len, SMQP_MAX_LINE);
+            f.kind = continuation ? SMQP_PDU_CONTINUATION : pi->kind;
+            f.overlong = pi->overlong;
+            f.len = pi->len;
+            f.complete = !pi->cut;
+        } else {
+            smqp_pdu_info fresh;
             memset(&fresh, 0, sizeof fresh);
             fresh.from_server = smqp_conv_from_server(conv, pinfo);
             fresh.ctx = smqp_conv_ctx(conv, fresh.from_server, smqp_pref_max_body);
-        }
-        smqp_frame f;
-        smqp_frame_pdu(buf, (size_t)remaining, pi ? &pi->ctx : &fresh.ctx, &f);
-        bool cut = false;
-        if (!f.complete) {
-            if (smqp_pref_desegment && pinfo->can_desegment) {
-                pinfo->desegment_offset = offset;
-                pinfo->desegment_len = f.need > (size_t)remaining ? (guint32)(f.need - (size_t)remaining)
-                                                                  : DESEGMENT_ONE_MORE_SEGMENT;
-                return total;
+            if (!cut_first_pass(conv, pinfo, buf, (size_t)remaining, &fresh.ctx, &f, &continuation)) {
+                if (can_hold)
+                    return hold(pinfo, conv, ti, key, offset, total, f.need);
+                f.len = (size_t)remaining;
+                fresh.cut = true;
             }
-            f.len = (size_t)remaining;
-            cut = true;
+            /* A PDU that ends in bytes TCP already held for it (its end
+             * was decided by the start of the next line) must not be shown
+             * now if a PDU after it is held: TCP would hand all of them
+             * back, and it would be shown twice. Hold everything instead. */
+            if (offset == 0 && seen && f.len <= seen && can_hold &&
+                !rest_complete(buf, (size_t)remaining, f.len, &fresh.ctx))
+                return hold(pinfo, conv, ti, key, 0, total, 0);
+            fresh.len = (guint32)f.len;
+            fresh.continuation = continuation;
+            fresh.kind = f.kind;
+            fresh.overlong = f.overlong;
+            pi = wmem_new(wmem_file_scope(), smqp_pdu_info);
+            *pi = fresh;
         }
         smqp_reply_summary rs = { 0, false, false };
         if (f.kind == SMQP_PDU_REPLY)
             summarize_reply(buf, f.len, &rs);
-        if (!pi) {
-            if (PINFO_FD_VISITED(pinfo)) {
-                pi = &fresh;
-            } else {
-                pi = wmem_new(wmem_file_scope(), smqp_pdu_info);
-                *pi = fresh;
+        if (!visited) {
+            if (!continuation)
                 smqp_conv_learn(conv, pinfo, &f, buf, f.kind == SMQP_PDU_REPLY ? &rs : NULL, pi);
-                p_add_proto_data(wmem_file_scope(), pinfo, proto_smqp, key, pi);
-            }
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_smqp, key, pi);
         }
         (*pdu_count)++;
 
-        proto_item *ti = proto_tree_add_item(tree, proto_smqp, tvb, offset, (int)f.len, ENC_NA);
+        tvbuff_t *pdu_tvb = tvb_new_subset_length(tvb, offset, (gint)f.len);
+        proto_item *ti_pdu = proto_tree_add_item(tree, proto_smqp, pdu_tvb, 0, -1, ENC_NA);
         smqp_pdu p = {
-            tvb, pinfo, proto_item_add_subtree(ti, ett_smqp), ti, offset, buf, &f, pi, key == 1,
+            pdu_tvb, pinfo, proto_item_add_subtree(ti_pdu, ett_smqp), ti_pdu, 0, buf, &f, pi, key == 1,
         };
-        dissect_pdu(&p, &rs, cut);
+        dissect_pdu(&p, &rs, pi->cut);
         offset += (int)f.len;
     }
+    if (!visited)
+        smqp_conv_leave(conv, pinfo, ti, (guint32)total, (guint32)total, false);
     return total;
-}
-
-/* How the registered ports judge a conversation by its first payload. */
-typedef enum {
-    FIRST_SMQP,       /* a banner, or a command of a known form with sound arguments */
-    FIRST_UNSURE,     /* a reply with one of SMQP's codes: FTP and SMTP send
-                         such lines too, so wait for the next payload */
-    FIRST_NOT_SMQP    /* anything else: the conversation is not SMQP */
-} first_payload;
-
-static first_payload judge_first_payload(const uint8_t *head, size_t n)
-{
-    if (smqp_looks_like_smqp(head, n))
-        return FIRST_SMQP;
-    smqp_line l;
-    if (!smqp_next_line(head, n, 0, &l))
-        return FIRST_NOT_SMQP;
-    smqp_reply_line r;
-    if (smqp_parse_reply_line(head, l, &r))
-        return smqp_lookup_reply_code(r.code) ? FIRST_UNSURE : FIRST_NOT_SMQP;
-    smqp_command cmd;
-    smqp_span s = { l.off, l.len };
-    return smqp_parse_command(head, s, &cmd) && cmd.form && cmd.it.problems == 0 ? FIRST_SMQP : FIRST_NOT_SMQP;
 }
 
 /* The start of the payload, copied out for the grammar, which wants bytes
@@ -490,32 +586,72 @@ static size_t payload_head(tvbuff_t *tvb, uint8_t *head, size_t size)
     return n;
 }
 
-static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+/* On the registered ports (and under Decode As). A connection whose start
+ * the capture holds is judged once, by its first payload: a banner or a
+ * command claims it, a reply with an SMQP code waits for the next payload
+ * (FTP and SMTP send such lines), anything else rejects it for good. A
+ * connection the capture joins midway is taken, and decoded from the first
+ * PDU boundary of each direction. */
+static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
+    const struct tcpinfo *ti = data;
     smqp_conv *conv = smqp_conv_find(pinfo, false);
     if (!conv) {
         if (smqp_conv_rejected(pinfo))
             return 0;
-        uint8_t head[512];
-        first_payload first = judge_first_payload(head, payload_head(tvb, head, sizeof head));
-        if (first == FIRST_NOT_SMQP)
-            smqp_conv_reject(pinfo);
-        if (first != FIRST_SMQP)
-            return 0;
-        conv = smqp_conv_find(pinfo, true);
+        if (smqp_conv_start_seen(pinfo)) {
+            uint8_t head[SMQP_MAX_PARTIAL_FIRST];
+            size_t n = payload_head(tvb, head, sizeof head);
+            switch (smqp_judge_line(head, n, 0, !pinfo->can_desegment || n == sizeof head)) {
+            case SMQP_FIRST_STRONG:
+            case SMQP_FIRST_WEAK:
+                break;
+            case SMQP_FIRST_MORE:
+                /* a first segment that ends mid-line: judge the whole line */
+                pinfo->desegment_offset = 0;
+                pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+                return (int)tvb_captured_length(tvb);
+            case SMQP_FIRST_UNSURE:
+                return 0;
+            case SMQP_FIRST_NOT:
+                smqp_conv_reject(pinfo);
+                return 0;
+            }
+            conv = smqp_conv_find(pinfo, true);
+        } else {
+            /* as HTTP does on its port: what precedes the first PDU
+             * boundary is shown as continuation data */
+            conv = smqp_conv_create_midway(pinfo);
+        }
     }
-    return dissect_smqp_pdus(tvb, pinfo, tree, conv);
+    return dissect_smqp_pdus(tvb, pinfo, tree, conv, ti);
 }
 
-static smqp_ws_bool dissect_smqp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+/* On other ports: only from the first payload of either side that the
+ * capture holds, so a connection of another protocol is never taken
+ * midway because one of its lines reads like SMQP. */
+static smqp_ws_bool dissect_smqp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    uint8_t head[512];
-    /* the port dissector's verdict on a conversation stands */
-    if (!smqp_looks_like_smqp(head, payload_head(tvb, head, sizeof head)) || smqp_conv_rejected(pinfo))
+    const struct tcpinfo *ti = data;
+    uint8_t head[SMQP_MAX_PARTIAL_FIRST];
+    size_t n = payload_head(tvb, head, sizeof head);
+    smqp_first first = smqp_judge_line(head, n, 0, false);
+    if (first == SMQP_FIRST_MORE && n < sizeof head && pinfo->can_desegment && smqp_may_begin_smqp(head, n)) {
+        if (!smqp_conv_first_payload(pinfo, ti) || smqp_conv_rejected(pinfo))
+            return FALSE;
+        /* a first segment cut inside what may be an SMQP line: judge the
+         * whole line once TCP has it (the connection is not taken yet) */
+        pinfo->desegment_offset = 0;
+        pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+        return TRUE;
+    }
+    if (first == SMQP_FIRST_MORE)
+        first = smqp_judge_line(head, n, 0, true);
+    if (first != SMQP_FIRST_STRONG || !smqp_conv_first_payload(pinfo, ti) || smqp_conv_rejected(pinfo))
         return FALSE;
     conversation_t *conv = find_or_create_conversation(pinfo);
     conversation_set_dissector(conv, smqp_handle);
-    dissect_smqp_pdus(tvb, pinfo, tree, smqp_conv_find(pinfo, true));
+    dissect_smqp_pdus(tvb, pinfo, tree, smqp_conv_find(pinfo, true), ti);
     return TRUE;
 }
 
@@ -570,6 +706,8 @@ void proto_register_smqp(void)
           FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The final reply or acknowledgement", HFILL } },
         { &hf_smqp_time, { "Time", "smqp.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "Time from the command to its final reply", HFILL } },
+        { &hf_smqp_continuation, { "Continuation data", "smqp.continuation", FT_BYTES, BASE_NONE, NULL, 0x0,
+          "Bytes of a PDU that began before the capture (or before lost segments)", HFILL } },
     };
 
     static ei_register_info ei[] = {
@@ -591,6 +729,9 @@ void proto_register_smqp(void)
           "Notification never acknowledged", EXPFILL } },
         { &ei_smqp_clear_password, { "smqp.password.clear", PI_SECURITY, PI_CHAT,
           "Password sent in clear", EXPFILL } },
+        { &ei_smqp_continuation, { "smqp.resync", PI_SEQUENCE, PI_NOTE,
+          "Continuation of a PDU whose start is not in the capture; decoding resumes at the next PDU boundary",
+          EXPFILL } },
     };
 
     for (size_t i = 0; i < array_length(hf); i++) {

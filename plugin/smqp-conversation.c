@@ -13,6 +13,25 @@
  * one-sided capture cannot grow the list without end. */
 #define SMQP_MAX_PENDING 256
 
+/* PDUs after a resynchronisation that a later "." line can still turn
+ * into continuation data; past this many the boundary is taken as sound. */
+#define SMQP_MAX_TENTATIVE 32
+
+/* One direction of the TCP connection, as the first pass walks it. */
+typedef struct {
+    bool synced;                /* decoded from a PDU boundary */
+    bool tracked;               /* next_seq is known */
+    guint32 next_seq;           /* where the next payload should start */
+    bool held;                  /* TCP holds the bytes from hold_seq for a PDU */
+    guint32 hold_seq;
+    guint32 hold_len;           /* how many of them were seen then */
+    /* PDUs decoded since the direction resynchronised, while nothing has
+     * confirmed the boundary it chose: a "." line then shows they were
+     * the tail of a message */
+    unsigned n_tentative;
+    smqp_pdu_info *tentative[SMQP_MAX_TENTATIVE];
+} smqp_stream;
+
 struct smqp_conv {
     address listen_addr;        /* the TCP listener's endpoint */
     guint32 listen_port;
@@ -23,6 +42,9 @@ struct smqp_conv {
     bool auth_pending;          /* non-CLEAR LOGIN / SET LOGIN PASSWORD sent */
     bool auth_active;           /* its base64 exchange is under way */
     wmem_list_t *pending[2];    /* waiting transactions, by sender: [0] client, [1] server */
+    smqp_stream stream[2];      /* by TCP sender: [0] connecting side, [1] listener */
+    bool midway;                /* the capture joined the connection midway */
+    bool opened[2];             /* a transaction was opened, by sender */
 };
 
 static smqp_conv *conv_new(void)
@@ -31,6 +53,8 @@ static smqp_conv *conv_new(void)
     c->pending[0] = wmem_list_new(wmem_file_scope());
     c->pending[1] = wmem_list_new(wmem_file_scope());
     clear_address(&c->listen_addr);
+    c->stream[0].synced = true;
+    c->stream[1].synced = true;
     return c;
 }
 
@@ -88,6 +112,89 @@ static bool sent_by_listener(const smqp_conv *c, packet_info *pinfo)
     return pinfo->srcport == c->listen_port && addresses_equal(&pinfo->src, &c->listen_addr);
 }
 
+smqp_conv *smqp_conv_create_midway(packet_info *pinfo)
+{
+    smqp_conv *c = smqp_conv_find(pinfo, true);
+    if (c) {
+        c->stream[0].synced = false;
+        c->stream[1].synced = false;
+        c->midway = true;
+    }
+    return c;
+}
+
+bool smqp_conv_midway(const smqp_conv *c)
+{
+    return c->midway;
+}
+
+/* TCP's "SYN seen" bit of its conversation completeness. */
+#define SMQP_TCP_SAW_SYN 0x01
+
+bool smqp_conv_start_seen(packet_info *pinfo)
+{
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(NULL, pinfo);
+    return tcpd && (tcpd->conversation_completeness & SMQP_TCP_SAW_SYN);
+}
+
+bool smqp_conv_first_payload(packet_info *pinfo, const struct tcpinfo *ti)
+{
+    if (!ti)
+        return false;
+    /* TCP numbers each direction from the byte after its SYN or, without
+     * one, from the first byte the capture holds: relative sequence
+     * numbers start at 1, absolute ones at base_seq + 1 */
+    if (ti->seq == 1)
+        return true;
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(NULL, pinfo);
+    return tcpd && ti->seq == tcpd->fwd->base_seq + 1;
+}
+
+static smqp_stream *stream_of(smqp_conv *c, packet_info *pinfo)
+{
+    return &c->stream[sent_by_listener(c, pinfo)];
+}
+
+guint32 smqp_conv_arrive(smqp_conv *c, packet_info *pinfo, const struct tcpinfo *ti)
+{
+    if (!ti)
+        return 0;
+    smqp_stream *s = stream_of(c, pinfo);
+    guint32 seen = 0;
+    if (s->held && ti->seq == s->hold_seq)
+        seen = s->hold_len;
+    else if (s->held || (s->tracked && ti->seq != s->next_seq))
+        s->synced = false;   /* lost or reordered bytes: find a boundary again */
+    s->held = false;
+    return seen;
+}
+
+bool smqp_conv_synced(const smqp_conv *c, packet_info *pinfo)
+{
+    return c->stream[sent_by_listener(c, pinfo)].synced;
+}
+
+void smqp_conv_set_synced(smqp_conv *c, packet_info *pinfo)
+{
+    smqp_stream *s = stream_of(c, pinfo);
+    s->synced = true;
+    s->n_tentative = 0;
+    s->tentative[s->n_tentative++] = NULL;   /* open: no PDU yet */
+}
+
+void smqp_conv_leave(smqp_conv *c, packet_info *pinfo, const struct tcpinfo *ti, guint32 offset, guint32 total,
+                     bool held)
+{
+    if (!ti)
+        return;
+    smqp_stream *s = stream_of(c, pinfo);
+    s->tracked = true;
+    s->next_seq = ti->seq + total;
+    s->held = held;
+    s->hold_seq = ti->seq + offset;
+    s->hold_len = total - offset;
+}
+
 bool smqp_conv_from_server(smqp_conv *c, packet_info *pinfo)
 {
     return sent_by_listener(c, pinfo) == c->listener_is_server;
@@ -121,6 +228,7 @@ static smqp_trans *open_trans(smqp_conv *c, packet_info *pinfo, bool from_server
     wmem_list_t *l = c->pending[from_server];
     if (wmem_list_count(l) >= SMQP_MAX_PENDING)
         wmem_list_remove_frame(l, wmem_list_head(l));
+    c->opened[from_server] = true;
     smqp_trans *t = wmem_new0(wmem_file_scope(), smqp_trans);
     t->req_frame = pinfo->num;
     t->req_time = pinfo->abs_ts;
@@ -151,6 +259,55 @@ static bool starts_auth_exchange(const uint8_t *buf, const smqp_command *cmd)
     return method && !smqp_span_eq(buf, method->span, "CLEAR");
 }
 
+static bool is_dot_line(const uint8_t *buf, const smqp_frame *f)
+{
+    return f->kind == SMQP_PDU_UNKNOWN && f->first.len == 1 && buf[f->first.off] == '.';
+}
+
+/* The "." line ends a message whose tail the PDUs since the boundary were:
+ * they become continuation data (shown so by later passes), and the
+ * transactions they opened are forgotten. */
+static void retract_tentative(smqp_conv *c, smqp_stream *s, smqp_pdu_info *dot)
+{
+    for (unsigned k = 0; k < s->n_tentative; k++) {
+        smqp_pdu_info *p = s->tentative[k];
+        if (!p)
+            continue;
+        p->continuation = true;
+        if (p->opens) {
+            wmem_list_remove(c->pending[p->from_server], p->opens);
+            p->opens = NULL;
+        }
+    }
+    dot->continuation = true;
+    s->n_tentative = 0;
+    /* everything the direction sent since it joined was that tail */
+    c->opened[dot->from_server] = false;
+}
+
+/* Follows the PDUs after a resynchronisation until the boundary is
+ * confirmed (a command that opens a message, an answer from the peer, or
+ * enough PDUs) or retracted (a "." line). */
+static void track_tentative(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,
+                            smqp_pdu_info *pi)
+{
+    smqp_stream *s = stream_of(c, pinfo);
+    smqp_stream *peer = &c->stream[!sent_by_listener(c, pinfo)];
+    if (f->kind == SMQP_PDU_REPLY)
+        peer->n_tentative = 0;
+    if (!s->n_tentative)
+        return;
+    if (is_dot_line(buf, f)) {
+        retract_tentative(c, s, pi);
+        return;
+    }
+    bool opens_message = f->kind == SMQP_PDU_COMMAND && f->cmd.form && f->cmd.form->body == SMQP_BODY_MESSAGE;
+    if (opens_message || s->n_tentative == SMQP_MAX_TENTATIVE)
+        s->n_tentative = 0;
+    else
+        s->tentative[s->n_tentative++] = pi;
+}
+
 void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,
                      const smqp_reply_summary *reply, smqp_pdu_info *pi)
 {
@@ -162,10 +319,16 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
 
     switch (f->kind) {
     case SMQP_PDU_COMMAND:
-        if (f->cmd.form && f->cmd.form->expects_reply)
+        /* a command of no known form is still answered (400, 501) */
+        if (!f->cmd.form || f->cmd.form->expects_reply)
             pi->opens = open_trans(c, pinfo, srv, f->cmd.form);
         if (starts_auth_exchange(buf, &f->cmd))
             c->auth_pending = true;
+        break;
+    case SMQP_PDU_UNKNOWN:
+        /* an unknown verb from the client is answered too (501) */
+        if (!srv && smqp_is_verb_like(buf, f->first))
+            pi->opens = open_trans(c, pinfo, srv, NULL);
         break;
     case SMQP_PDU_SUID:
         /* the callback greeting is answered like a command */
@@ -180,6 +343,7 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
         if (!reply->final)
             break;
         pi->answers = close_trans(c, pinfo, srv);
+        pi->before_capture = !pi->answers && c->midway && !c->opened[!srv];
         if (srv) {
             c->auth_pending = false;
             c->auth_active = false;
@@ -197,6 +361,7 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
     default:
         break;
     }
+    track_tentative(c, pinfo, f, buf, pi);
 }
 
 void smqp_conv_expect(packet_info *pinfo, const address *listen_addr, guint16 port,

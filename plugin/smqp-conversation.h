@@ -10,6 +10,7 @@
 #define SMQP_CONVERSATION_H
 
 #include <epan/packet.h>
+#include <epan/dissectors/packet-tcp.h>
 
 #include "smqp-frame.h"
 
@@ -26,10 +27,17 @@ typedef struct {
 
 /* What the first pass learnt about one PDU, kept for later passes. */
 typedef struct {
+    guint32 len;                /* the PDU's length, as the first pass cut it */
+    bool cut;                   /* shown without its end (no reassembly) */
+    bool continuation;          /* bytes before the first PDU boundary */
+    bool overlong;              /* cut for want of a line end */
+    smqp_pdu_kind kind;         /* what the first pass took it for */
     smqp_frame_ctx ctx;         /* framing context the PDU was cut with */
     bool from_server;
     smqp_trans *answers;        /* the transaction this reply completes */
     smqp_trans *opens;          /* the transaction this PDU starts */
+    bool before_capture;        /* a reply that may answer a command sent
+                                   before a capture joined midway */
 } smqp_pdu_info;
 
 /* A reply PDU in brief, as the conversation needs it. */
@@ -51,8 +59,37 @@ smqp_conv *smqp_conv_find(packet_info *pinfo, bool create);
 void smqp_conv_reject(packet_info *pinfo);
 bool smqp_conv_rejected(packet_info *pinfo);
 
+/* Whether the capture holds the start of this packet's TCP connection
+ * (its SYN), so that the first payload seen is the first one sent. */
+bool smqp_conv_start_seen(packet_info *pinfo);
+
+/* Whether this payload is the first of its direction in the capture. */
+bool smqp_conv_first_payload(packet_info *pinfo, const struct tcpinfo *ti);
+
+/* SMQP state of a connection the capture joins midway: each direction is
+ * decoded from the first PDU boundary found in it. */
+smqp_conv *smqp_conv_create_midway(packet_info *pinfo);
+bool smqp_conv_midway(const smqp_conv *conv);
+
 /* SMQP role of the packet's sender. */
 bool smqp_conv_from_server(smqp_conv *conv, packet_info *pinfo);
+
+/* First pass only: the position of this payload in its direction's stream.
+ * Returns how many bytes at its start were already seen when the PDU that
+ * starts there was last held for more (0 when none was, or without TCP
+ * sequence numbers), and notes a gap: after one, the direction is decoded
+ * again from a PDU boundary. */
+guint32 smqp_conv_arrive(smqp_conv *conv, packet_info *pinfo, const struct tcpinfo *ti);
+
+/* First pass only: whether the direction is decoded from a PDU boundary,
+ * and marking that it now is. */
+bool smqp_conv_synced(const smqp_conv *conv, packet_info *pinfo);
+void smqp_conv_set_synced(smqp_conv *conv, packet_info *pinfo);
+
+/* First pass only: the payload was consumed up to offset; the rest, held
+ * by TCP for more, is bytes of a PDU still to come (held false: none). */
+void smqp_conv_leave(smqp_conv *conv, packet_info *pinfo, const struct tcpinfo *ti, guint32 offset,
+                     guint32 total, bool held);
 
 /* Framing context for the next PDU from this sender. */
 smqp_frame_ctx smqp_conv_ctx(const smqp_conv *conv, bool from_server, size_t max_body);

@@ -14,17 +14,17 @@ static void complete(smqp_frame *f, size_t len)
     f->len = len;
 }
 
-static void incomplete(smqp_frame *f, size_t need)
+static void incomplete(smqp_frame *f)
 {
     f->complete = false;
-    f->need = need;
 }
 
-/* Whether to stop waiting for the end of lines begun at q: the last line,
- * or all of them together, has grown past what is worth waiting for. */
-static bool waited_enough(size_t len, size_t q)
+
+/* Whether the line at q, still without its end, is longer than any
+ * worth waiting for. */
+static bool line_overlong(size_t len, size_t q)
 {
-    return len - q > SMQP_MAX_LINE || len > SMQP_MAX_UNDELIMITED;
+    return len - q > SMQP_MAX_LINE;
 }
 
 static size_t line_end(smqp_line l)
@@ -32,9 +32,25 @@ static size_t line_end(smqp_line l)
     return l.off + l.len + l.eol_len;
 }
 
+/* Whether the bytes at q can still begin a reply line "NNN-", "NNN " or
+ * "NNN": 1 maybe, 0 no, -1 too few bytes to tell. */
+static int may_start_reply(const uint8_t *buf, size_t len, size_t q)
+{
+    for (size_t i = 0; i < 4; i++) {
+        if (q + i >= len)
+            return -1;
+        uint8_t c = buf[q + i];
+        if (i < 3 ? (c < '0' || c > '9') : (c != ' ' && c != '-' && c != '\r' && c != '\n'))
+            return 0;
+    }
+    return 1;
+}
+
 /* All lines of a reply: continuation lines "NNN-" up to the final "NNN ".
  * A challenge line ("NNN-+ data") also ends the PDU, since the peer must
- * answer before the server goes on. */
+ * answer before the server goes on. A line that is no reply line ends a
+ * reply cut short; its first bytes are enough to tell, so the reply's end
+ * is known as soon as they arrive. */
 static void frame_reply(const uint8_t *buf, size_t len, smqp_frame *f)
 {
     smqp_line l = f->first;
@@ -47,12 +63,18 @@ static void frame_reply(const uint8_t *buf, size_t len, smqp_frame *f)
             complete(f, q);
             return;
         }
+        if (q > SMQP_MAX_UNDELIMITED) {
+            /* no final line in any sane size: stop at a line end past it */
+            f->overlong = true;
+            complete(f, q);
+            return;
+        }
         smqp_line n;
         if (!smqp_next_line(buf, len, q, &n)) {
-            if (waited_enough(len, q))
+            if (may_start_reply(buf, len, q) == 0 || line_overlong(len, q))
                 complete(f, q);
             else
-                incomplete(f, 0);
+                incomplete(f);
             return;
         }
         if (!smqp_parse_reply_line(buf, n, &r)) {
@@ -75,23 +97,26 @@ static void frame_contact(const uint8_t *buf, size_t len, smqp_frame *f)
             complete(f, q);
             return;
         }
+        if (q > SMQP_MAX_UNDELIMITED)
+            break;
     }
-    if (waited_enough(len, q)) {
+    /* past the bound, or before a line with no end in sight: the data
+     * stops at a line end, wherever TCP cut the bytes */
+    if (q > SMQP_MAX_UNDELIMITED || line_overlong(len, q)) {
         f->overlong = true;
-        complete(f, len);
+        complete(f, q);
     } else {
-        incomplete(f, 0);
+        incomplete(f);
     }
 }
 
 static void frame_message(const uint8_t *buf, size_t len, size_t start, const smqp_frame_ctx *ctx, smqp_frame *f)
 {
-    size_t need;
-    size_t n = smqp_msg_length(buf, len, start, ctx->max_body, &need);
+    size_t n = smqp_msg_length(buf, len, start, ctx->max_body, &f->need);
     if (n)
         complete(f, n);
     else
-        incomplete(f, need);
+        incomplete(f);
 }
 
 static bool is_header(const uint8_t *buf, smqp_line l)
@@ -106,15 +131,16 @@ void smqp_frame_pdu(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, s
     f->kind = SMQP_PDU_UNKNOWN;
     if (!smqp_next_line(buf, len, 0, &f->first)) {
         if (len <= SMQP_MAX_LINE) {
-            incomplete(f, 0);
+            incomplete(f);
             return;
         }
-        /* no line end in sight: take what there is as one overlong line */
+        /* no line end in sight: cut one overlong line, SMQP_MAX_LINE long
+         * however the bytes came */
         f->overlong = true;
         f->first.off = 0;
-        f->first.len = len;
+        f->first.len = SMQP_MAX_LINE;
         f->first.eol_len = 0;
-        complete(f, len);
+        complete(f, SMQP_MAX_LINE);
         return;
     }
     smqp_line l = f->first;
@@ -129,6 +155,10 @@ void smqp_frame_pdu(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, s
         f->kind = SMQP_PDU_REPLY;
         frame_reply(buf, len, f);
         return;
+    } else if (ctx->auth_active) {
+        /* base64 may spell a verb ("NOOP"): inside the exchange every line
+         * that is no reply is authentication data */
+        f->kind = SMQP_PDU_AUTH_DATA;
     } else if (smqp_parse_command(buf, s, &f->cmd)) {
         f->kind = SMQP_PDU_COMMAND;
         smqp_body body = f->cmd.form ? f->cmd.form->body : SMQP_BODY_NONE;
@@ -144,27 +174,97 @@ void smqp_frame_pdu(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, s
         f->kind = SMQP_PDU_MESSAGE;
         frame_message(buf, len, 0, ctx, f);
         return;
-    } else if (ctx->auth_active) {
-        f->kind = SMQP_PDU_AUTH_DATA;
     } else if (ctx->expect_suid) {
         f->kind = SMQP_PDU_SUID;
     }
     complete(f, line_end(l));
 }
 
-bool smqp_looks_like_smqp(const uint8_t *buf, size_t len)
+/* Longer than any verb of any draft (UNSUBSCRIBE) with room to spare. */
+#define SMQP_MAX_VERB 24
+
+bool smqp_is_verb_like(const uint8_t *buf, smqp_line l)
+{
+    size_t n = 0;
+    while (n < l.len && n <= SMQP_MAX_VERB) {
+        uint8_t c = buf[l.off + n];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+            break;
+        n++;
+    }
+    return n > 0 && n <= SMQP_MAX_VERB && (n == l.len || buf[l.off + n] == ' ');
+}
+
+smqp_first smqp_judge_line(const uint8_t *buf, size_t len, size_t off, bool partial)
 {
     smqp_line l;
-    if (!smqp_next_line(buf, len, 0, &l)) {
+    if (!smqp_next_line(buf, len, off, &l)) {
+        if (!partial)
+            return SMQP_FIRST_MORE;
         /* the first segment may end mid-line; judge what there is */
-        l.off = 0;
-        l.len = len;
+        l.off = off;
+        l.len = len - off;
         l.eol_len = 0;
     }
     smqp_span s = { l.off, l.len }, version, status, ident;
     if (smqp_parse_banner(buf, l, &version, &status, &ident))
-        return true;
+        return SMQP_FIRST_STRONG;
+    smqp_reply_line r;
+    if (smqp_parse_reply_line(buf, l, &r))
+        return smqp_lookup_reply_code(r.code) ? SMQP_FIRST_UNSURE : SMQP_FIRST_NOT;
     smqp_command cmd;
-    return smqp_parse_command(buf, s, &cmd) && cmd.form && cmd.form->res1.name &&
-           !(cmd.it.problems & (SMQP_P_MISSING_ARG | SMQP_P_EXTRA_ARGS));
+    if (!smqp_parse_command(buf, s, &cmd) || !cmd.form)
+        return SMQP_FIRST_NOT;
+    if (cmd.form->res1.name && !(cmd.it.problems & (SMQP_P_MISSING_ARG | SMQP_P_EXTRA_ARGS)))
+        return SMQP_FIRST_STRONG;
+    return cmd.it.problems == 0 ? SMQP_FIRST_WEAK : SMQP_FIRST_NOT;
+}
+
+bool smqp_may_begin_smqp(const uint8_t *buf, size_t len)
+{
+    static const char banner[] = "SMQP/";
+    if (len == 0 || len > SMQP_MAX_PARTIAL_FIRST || memchr(buf, '\n', len))
+        return false;
+    if (memcmp(buf, banner, len < 5 ? len : 5) == 0)
+        return true;
+    size_t w = 0;
+    while (w < len && buf[w] != ' ')
+        w++;
+    smqp_span word = { 0, w };
+    return w == len ? smqp_verb_prefix(buf, word) : smqp_lookup_verb(buf, word) != NULL;
+}
+
+/* Whether the line at off is a command followed by a message. */
+static bool opens_message(const uint8_t *buf, smqp_line l)
+{
+    smqp_command cmd;
+    smqp_span s = { l.off, l.len };
+    return smqp_parse_command(buf, s, &cmd) && cmd.form && cmd.form->body == SMQP_BODY_MESSAGE;
+}
+
+bool smqp_find_sync(const uint8_t *buf, size_t len, size_t *off)
+{
+    size_t q = 0;
+    bool have = false;
+    smqp_line l;
+    while (smqp_next_line(buf, len, q, &l)) {
+        size_t next = l.off + l.len + l.eol_len;
+        /* a "." line ends a message: whatever came before it was the
+         * message's tail, even lines that read like commands */
+        if (l.len == 1 && buf[l.off] == '.') {
+            *off = next;
+            return true;
+        }
+        if (!have && l.len > 0 && smqp_judge_line(buf, len, q, false) != SMQP_FIRST_NOT) {
+            *off = q;
+            have = true;
+            /* a message starts here: a "." after it is its own */
+            if (opens_message(buf, l))
+                return true;
+        }
+        q = next;
+    }
+    if (!have)
+        *off = q;
+    return have;
 }

@@ -19,6 +19,8 @@ typedef enum {
     SMQP_PDU_MESSAGE,      /* a message on its own (answer to GET MESSAGE) */
     SMQP_PDU_AUTH_DATA,    /* one line of a non-CLEAR authentication */
     SMQP_PDU_SUID,         /* server's greeting on the callback connection */
+    SMQP_PDU_CONTINUATION, /* bytes before the first PDU boundary of a capture
+                              that starts mid-session (set by the dissector) */
     SMQP_PDU_UNKNOWN
 } smqp_pdu_kind;
 
@@ -34,16 +36,55 @@ typedef struct {
     smqp_pdu_kind kind;
     bool complete;
     size_t len;            /* complete: the PDU's length */
-    size_t need;           /* incomplete: total length wanted, 0 unknown */
+    size_t need;           /* incomplete: nothing is decided before the
+                              buffer is this long (0: any byte more may do);
+                              set only inside a large declared data part */
     bool overlong;         /* a line had no end within SMQP_MAX_LINE */
     smqp_line first;       /* the first line */
     smqp_command cmd;      /* COMMAND: the parsed command line */
 } smqp_frame;
 
+/* Where the PDU at the start of buf ends. Incomplete means more bytes are
+ * needed: the end is decided by the bytes alone, never by how many there
+ * are, so any prefix of buf gives either "incomplete" or the same PDU
+ * (lines over SMQP_MAX_LINE and waits over SMQP_MAX_UNDELIMITED aside). */
 void smqp_frame_pdu(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, smqp_frame *f);
 
-/* Whether the first line of a payload is SMQP beyond reasonable doubt: a
- * banner, or a command whose verb and resource words are both SMQP's. */
-bool smqp_looks_like_smqp(const uint8_t *buf, size_t len);
+/* Whether a line that is no SMQP command starts like one (a word of
+ * letters, as long as a verb could be): a client sending it expects an
+ * answer (501), where binary garbage gets none. */
+bool smqp_is_verb_like(const uint8_t *buf, smqp_line l);
+
+/* How much a line says that a connection speaks SMQP. */
+typedef enum {
+    SMQP_FIRST_STRONG,     /* a banner, or a command whose verb and resource
+                              words are SMQP's, with sound arguments */
+    SMQP_FIRST_WEAK,       /* a command of a known form without resource
+                              words (NOOP, QUIT), sound */
+    SMQP_FIRST_UNSURE,     /* a reply with one of SMQP's codes: FTP and SMTP
+                              send such lines too */
+    SMQP_FIRST_NOT,        /* anything else */
+    SMQP_FIRST_MORE        /* no whole line yet (partial false) */
+} smqp_first;
+
+/* Judges the line at off; with partial, a line without its end is judged
+ * as it is (a first segment may end mid-line). */
+smqp_first smqp_judge_line(const uint8_t *buf, size_t len, size_t off, bool partial);
+
+/* Longest first segment without a line end that is waited on. */
+#define SMQP_MAX_PARTIAL_FIRST 512
+
+/* Whether a first segment that ends before its first line does (no LF in
+ * buf) can still begin a banner or a command: what there is spells the
+ * start of "SMQP/" or of a verb, or a whole verb and a space. */
+bool smqp_may_begin_smqp(const uint8_t *buf, size_t len);
+
+/* Where a stream joined in mid-session can be decoded from: the line
+ * after the first "." line (which ends a message, so lines before it that
+ * read like commands were its data), unless a command that opens a
+ * message comes first; else the first line that is a banner, a reply or a
+ * command (not SMQP_FIRST_NOT). False when no whole line in buf qualifies;
+ * *off is then where the last, unfinished line starts. */
+bool smqp_find_sync(const uint8_t *buf, size_t len, size_t *off);
 
 #endif

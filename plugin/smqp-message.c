@@ -1,8 +1,7 @@
 /* smqp-message.c
  * The SMQP message walker (see smqp-message.h). Where Content-Length and
- * the bytes disagree, the reference's decision 2 applies: trust the length
- * when what follows the data continues the message, else fall back to the
- * CRLF "." CRLF terminator.
+ * the bytes disagree, the reference's decision 2 applies: the CRLF "." CRLF
+ * terminator wins (see walk_data).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -64,26 +63,9 @@ static size_t find_terminator(const uint8_t *buf, size_t len, size_t from)
     return len;
 }
 
-static void data_to_terminator(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_msg_event *ev)
+/* Data from d up to the terminator whose LF is at t. */
+static void data_until(smqp_msg_walker *w, const uint8_t *buf, size_t d, size_t t, smqp_msg_event *ev)
 {
-    size_t d = w->pos;
-    size_t t = find_terminator(buf, len, d > 0 ? d - 1 : 0);
-    if (t == len) {
-        if (len - w->known_end > SMQP_MAX_UNDELIMITED) {
-            /* no terminator within any sane size: stop waiting */
-            ev->span.off = d;
-            ev->span.len = len - d;
-            ev->next = len;
-            ev->flags |= SMQP_MF_OVERLONG;
-            ev->kind = SMQP_ME_DATA;
-            w->pos = len;
-            w->state = W_DONE;
-            return;
-        }
-        ev->need = 0;
-        finish(w, ev, SMQP_ME_NEED_MORE);
-        return;
-    }
     size_t end = t;
     if (end > d && buf[end - 1] == '\r')
         end--;
@@ -97,42 +79,82 @@ static void data_to_terminator(smqp_msg_walker *w, const uint8_t *buf, size_t le
     w->state = W_AFTER_DATA;
 }
 
+/* Data that only the terminator ends. A terminator is looked for within
+ * SMQP_MAX_UNDELIMITED bytes of the last known end; past that the data is
+ * cut there, so the cut never depends on where TCP split the bytes. */
+static void data_to_terminator(smqp_msg_walker *w, const uint8_t *buf, size_t len, size_t t, smqp_msg_event *ev)
+{
+    size_t d = w->pos;
+    size_t limit = w->known_end + SMQP_MAX_UNDELIMITED;
+    if (t < len && t <= limit) {
+        data_until(w, buf, d, t, ev);
+        return;
+    }
+    /* "LF . CR LF" takes 4 bytes: with them all, none starts by limit */
+    if (len < limit + 4) {
+        finish(w, ev, SMQP_ME_NEED_MORE);
+        return;
+    }
+    size_t cut = limit > d ? limit : d;
+    ev->span.off = d;
+    ev->span.len = cut - d;
+    ev->next = cut;
+    ev->flags |= SMQP_MF_OVERLONG;
+    ev->kind = SMQP_ME_DATA;
+    w->pos = cut;
+    w->state = W_DONE;
+}
+
+/* A part's data. The first "." line after the data starts ends the
+ * message, even inside the declared length (the reference's decision 2:
+ * the terminator wins): so the message's end never depends on bytes that
+ * have not arrived, and a Content-Length that is too large holds nothing
+ * after the terminator. Otherwise the length is trusted when the bytes
+ * after the data continue the message. */
 static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_msg_event *ev)
 {
     size_t d = w->pos;
+    size_t t = find_terminator(buf, len, d > 0 ? d - 1 : 0);
     if (!w->have_cl) {
         ev->flags |= SMQP_MF_NO_CL;
-        data_to_terminator(w, buf, len, ev);
+        data_to_terminator(w, buf, len, t, ev);
         return;
     }
     if (w->cl > w->max_body) {
         ev->flags |= SMQP_MF_CL_TOO_BIG;
-        data_to_terminator(w, buf, len, ev);
+        data_to_terminator(w, buf, len, t, ev);
         return;
     }
     size_t end = d + w->cl;
-    if (end + 1 > len) {
-        ev->need = end + 2;
-        finish(w, ev, SMQP_ME_NEED_MORE);
+    bool found = t < len;
+    /* the terminator right after the declared data: the length was right */
+    if (found && (t == end || (t == end + 1 && buf[end] == '\r'))) {
+        data_until(w, buf, d, t, ev);
+        if (t == end)
+            ev->flags |= SMQP_MF_BARE_LF;
         return;
     }
+    if (found && t < end) {
+        ev->flags |= SMQP_MF_CL_MISMATCH;
+        data_until(w, buf, d, t, ev);
+        return;
+    }
+    /* no terminator up to the end of the data: another part may follow */
     size_t q = 0;
-    if (buf[end] == '\n') {
+    if (end < len && buf[end] == '\n')
         q = end + 1;
-    } else if (buf[end] == '\r') {
-        if (end + 1 == len) {
-            ev->need = end + 2;
-            finish(w, ev, SMQP_ME_NEED_MORE);
-            return;
-        }
-        if (buf[end + 1] == '\n')
-            q = end + 2;
+    else if (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n')
+        q = end + 2;
+    else if (end + 1 >= len) {
+        if (!found && end > len + SMQP_SCAN_WINDOW)
+            ev->need = end - SMQP_SCAN_WINDOW;
+        finish(w, ev, SMQP_ME_NEED_MORE);
+        return;
     }
     if (q) {
         smqp_line l;
         if (!smqp_next_line(buf, len, q, &l)) {
             if (len - q <= SMQP_MAX_LINE) {
-                ev->need = 0;
                 finish(w, ev, SMQP_ME_NEED_MORE);
                 return;
             }
@@ -150,7 +172,7 @@ static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_m
         }
     }
     ev->flags |= SMQP_MF_CL_MISMATCH;
-    data_to_terminator(w, buf, len, ev);
+    data_to_terminator(w, buf, len, t, ev);
 }
 
 static void start_part(smqp_msg_walker *w)
@@ -175,9 +197,16 @@ void smqp_msg_walk_next(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp
         return;
     }
     smqp_line l;
+    ev->span.off = w->pos;
+    /* header lines without end: the message stops at a line start, before
+     * the line that went past the bound, however the bytes came */
+    if (w->pos - w->known_end > SMQP_MAX_UNDELIMITED) {
+        ev->flags |= SMQP_MF_OVERLONG;
+        finish(w, ev, SMQP_ME_UNTERMINATED);
+        return;
+    }
     if (!smqp_next_line(buf, len, w->pos, &l)) {
-        ev->span.off = w->pos;
-        if (len - w->pos > SMQP_MAX_LINE || len - w->known_end > SMQP_MAX_UNDELIMITED) {
+        if (len - w->pos > SMQP_MAX_LINE) {
             ev->flags |= SMQP_MF_OVERLONG;
             finish(w, ev, SMQP_ME_UNTERMINATED);
         } else {
@@ -248,8 +277,8 @@ size_t smqp_msg_length(const uint8_t *buf, size_t len, size_t start, size_t max_
         case SMQP_ME_TERMINATOR:
             return ev.next;
         case SMQP_ME_UNTERMINATED:
-            /* an overlong line is taken whole, so the walk always moves */
-            return (ev.flags & SMQP_MF_OVERLONG) ? len : ev.span.off;
+            /* past the first line, so never 0 */
+            return ev.span.off;
         case SMQP_ME_NEED_MORE:
             *need = ev.need;
             return 0;

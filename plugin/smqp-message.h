@@ -18,6 +18,12 @@
  * past this bound the PDU is taken as it is and flagged overlong. */
 #define SMQP_MAX_UNDELIMITED (256u * 1024)
 
+/* Declared data is scanned for a terminator as it arrives only in its last
+ * SMQP_SCAN_WINDOW bytes; before that the walker asks for the bytes up to
+ * the window at once, so a large part is reassembled in one go instead of
+ * being looked at again for every TCP segment. */
+#define SMQP_SCAN_WINDOW (64u * 1024)
+
 typedef enum {
     SMQP_ME_HEADER,        /* a message header line */
     SMQP_ME_PART_HEADER,   /* a data part's header line */
@@ -40,7 +46,8 @@ typedef struct {
     smqp_msg_event_kind kind;
     smqp_span span;        /* line content, or data */
     size_t next;           /* where the next element starts */
-    size_t need;           /* NEED_MORE: total buffer length wanted, 0 unknown */
+    size_t need;           /* NEED_MORE: no decision before the buffer is
+                              this long (0: any byte more may do) */
     unsigned part;         /* 1-based data part, 0 in the message header */
     unsigned flags;
 } smqp_msg_event;
@@ -64,8 +71,10 @@ void smqp_msg_walk_init(smqp_msg_walker *w, size_t start, size_t max_body);
  * UNTERMINATED or NEED_MORE the walk is over. */
 void smqp_msg_walk_next(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_msg_event *ev);
 
-/* Walks to the end: the message's total length from 0, or 0 with *need
- * set when the buffer ends first. */
+/* Walks to the end: the message's total length from 0, or 0 when the
+ * buffer ends first (*need as in smqp_msg_event). The end depends on no byte after it but those of
+ * the next line (a message sent without "." ends before a line that is no
+ * header), so a prefix of the buffer gives either 0 or the same length. */
 size_t smqp_msg_length(const uint8_t *buf, size_t len, size_t start, size_t max_body, size_t *need);
 
 #endif

@@ -171,6 +171,19 @@ const smqp_verb_def *smqp_lookup_verb(const uint8_t *buf, smqp_span word)
     return NULL;
 }
 
+bool smqp_verb_prefix(const uint8_t *buf, smqp_span s)
+{
+    for (size_t i = 0; s.len > 0 && i < sizeof verbs / sizeof verbs[0]; i++) {
+        const char *name = verbs[i].word.name;
+        size_t k = 0;
+        while (k < s.len && name[k] && (buf[s.off + k] & ~0x20) == (uint8_t)name[k])
+            k++;
+        if (k == s.len)
+            return true;
+    }
+    return false;
+}
+
 const char *smqp_verb_name(smqp_verb verb)
 {
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {

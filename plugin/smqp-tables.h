@@ -116,6 +116,9 @@ extern const size_t smqp_form_count;
 
 const smqp_verb_def *smqp_lookup_verb(const uint8_t *buf, smqp_span word);
 const char *smqp_verb_name(smqp_verb verb);
+/* Whether the word could be the start of a verb (abbreviations are
+ * prefixes of the verbs they stand for). */
+bool smqp_verb_prefix(const uint8_t *buf, smqp_span word);
 
 typedef struct {
     uint16_t code;

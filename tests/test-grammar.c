@@ -125,10 +125,14 @@ static void test_commands(void)
           (c.it.problems & SMQP_P_BAD_RESOURCE), "HTTP GET: SMQP verb, unknown resource");
     CHECK(smqp_parse_command(B("COUNT TOPIC"), S("COUNT TOPIC"), &c) && (c.it.problems & SMQP_P_MISSING_ARG),
           "COUNT TOPIC without a topic is malformed");
-    CHECK(!smqp_looks_like_smqp(B("GET / HTTP/1.1\r\n"), 16), "HTTP is not SMQP");
-    CHECK(!smqp_looks_like_smqp(B("QUIT\r\n"), 6), "a bare QUIT is too weak for the heuristic");
-    CHECK(smqp_looks_like_smqp(B("SMQP/1.0 Ready.\r\n"), 17), "banner is SMQP");
-    CHECK(smqp_looks_like_smqp(B("SUB MESSAGE /x\r\n"), 16), "SUB MESSAGE /x is SMQP");
+    CHECK(smqp_judge_line(B("GET / HTTP/1.1\r\n"), 16, 0, false) == SMQP_FIRST_NOT, "HTTP is not SMQP");
+    CHECK(smqp_judge_line(B("QUIT\r\n"), 6, 0, false) == SMQP_FIRST_WEAK, "a bare QUIT is too weak for the heuristic");
+    CHECK(smqp_judge_line(B("SMQP/1.0 Ready.\r\n"), 17, 0, false) == SMQP_FIRST_STRONG, "banner is SMQP");
+    CHECK(smqp_judge_line(B("SUB MESSAGE /x\r\n"), 16, 0, false) == SMQP_FIRST_STRONG, "SUB MESSAGE /x is SMQP");
+    CHECK(smqp_judge_line(B("SUB MESSAGE /x"), 14, 0, true) == SMQP_FIRST_STRONG, "a first segment cut mid-line");
+    CHECK(smqp_judge_line(B("SUB MESS"), 8, 0, false) == SMQP_FIRST_MORE, "no whole line yet");
+    CHECK(smqp_judge_line(B("200 OK\r\n"), 8, 0, false) == SMQP_FIRST_UNSURE, "a reply could be FTP's");
+    CHECK(smqp_judge_line(B("226 Done\r\n"), 10, 0, false) == SMQP_FIRST_NOT, "a code SMQP does not use");
 }
 
 static void test_values(void)
@@ -176,9 +180,10 @@ static void test_values(void)
     CHECK(!smqp_parse_reply_line(B("2000 x\r\n"), l, &r), "four digits");
 }
 
-static size_t msg_len(const char *m, size_t *need)
+static size_t msg_len(const char *m)
 {
-    return smqp_msg_length(B(m), strlen(m), 0, 1 << 20, need);
+    size_t need;
+    return smqp_msg_length(B(m), strlen(m), 0, 1 << 20, &need);
 }
 
 static unsigned msg_flags(const char *m)
@@ -212,35 +217,50 @@ static void test_undelimited_bound(void)
     smqp_frame_pdu(buf, below, &ctx, &f);
     CHECK(!f.complete, "128 KiB of header lines: waits for the message's end");
     smqp_frame_pdu(buf, cap, &ctx, &f);
-    CHECK(f.complete && f.len == cap, "over 256 KiB of header lines: taken as it is, not waited for");
+    CHECK(f.complete && f.len > SMQP_MAX_UNDELIMITED && f.len < cap && f.len % (sizeof hdr - 1) == (sizeof cmd - 1),
+          "over 256 KiB of header lines: cut at a line end past the bound, not waited for");
+    size_t cut = f.len;
+    smqp_frame_pdu(buf, cap - 5, &ctx, &f);
+    CHECK(f.complete && f.len == cut, "the same cut with fewer bytes at hand");
     free(buf);
 }
 
 static void test_messages(void)
 {
-    size_t need;
     const char *good = "Created: D20010815T08341245Z\r\n\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\n"
                        "24.567\r\n.\r\nQUIT\r\n";
-    CHECK(msg_len(good, &need) == strlen(good) - 6, "message ends after the terminator");
+    CHECK(msg_len(good) == strlen(good) - 6, "message ends after the terminator");
     CHECK(msg_flags(good) == 0, "no flags on a well-formed message");
     const char *wrong = "Created: D20010815T08341245Z\r\n\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n"
                         "24.567\r\n.\r\n";
-    CHECK(msg_len(wrong, &need) == strlen(wrong), "wrong Content-Length falls back to the terminator");
+    CHECK(msg_len(wrong) == strlen(wrong), "wrong Content-Length falls back to the terminator");
     CHECK(msg_flags(wrong) & SMQP_MF_CL_MISMATCH, "mismatch flagged");
     const char *binary = "Content-Type: image/gif\r\nContent-Length: 5\r\n\r\n\r\n.\r\n\r\n.\r\n";
-    CHECK(msg_len(binary, &need) == strlen(binary), "data holding CRLF.CRLF is taken by its length");
+    CHECK(msg_len(binary) == strlen(binary) - 5 && (msg_flags(binary) & SMQP_MF_CL_MISMATCH),
+          "a '.' line inside the declared data ends the message (the terminator wins)");
+    const char *toolong = "Content-Type: text/plain\r\nContent-Length: 900\r\n\r\n24.567\r\n.\r\nQUIT\r\n";
+    CHECK(msg_len(toolong) == strlen(toolong) - 6, "a Content-Length past the terminator holds nothing after it");
+    const char *inside = "Content-Type: text/plain\r\nContent-Length: 8\r\n\r\n24.567\r\n.\r\n";
+    CHECK(msg_len(inside) == strlen(inside) && (msg_flags(inside) & SMQP_MF_CL_MISMATCH),
+          "a Content-Length ending inside the terminator");
     const char *two = "Name: x\r\n\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\n24.567\r\n\r\n"
                       "Content-Type: text/html\r\nContent-Length: 3\r\n\r\n<b>\r\n.\r\n";
-    CHECK(msg_len(two, &need) == strlen(two), "two parts");
+    CHECK(msg_len(two) == strlen(two), "two parts");
     const char *noblank = "Created: D20010815T08032445Z\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\n"
                           "abc\r\n.\r\n";
-    CHECK(msg_len(noblank, &need) == strlen(noblank), "part starts at Content-Type without an empty line");
+    CHECK(msg_len(noblank) == strlen(noblank), "part starts at Content-Type without an empty line");
     const char *partial = "Content-Type: text/plain\r\nContent-Length: 100\r\n\r\nabc";
-    CHECK(msg_len(partial, &need) == 0 && need == strlen(partial) - 3 + 102, "waits for the declared data");
+    CHECK(msg_len(partial) == 0, "waits for the declared data");
+    const char *large = "Content-Type: text/plain\r\nContent-Length: 200000\r\n\r\nabc";
+    size_t need;
+    CHECK(smqp_msg_length(B(large), strlen(large), 0, 1 << 20, &need) == 0 &&
+          need == strlen(large) - 3 + 200000 - SMQP_SCAN_WINDOW, "a large part is waited for up to its last 64 KiB at once");
+    CHECK(smqp_msg_length(B(partial), strlen(partial), 0, 1 << 20, &need) == 0 && need == 0,
+          "a small one a segment at a time, so an early terminator is seen as it comes");
     const char *unterminated = "Created: D20010815T08035345Z\r\nPriority: 1\r\n\r\nQUIT\r\n";
-    CHECK(msg_len(unterminated, &need) == strlen(unterminated) - 6, "a command ends a message sent without '.'");
+    CHECK(msg_len(unterminated) == strlen(unterminated) - 6, "a command ends a message sent without '.'");
     const char *bare = "Name: x\n.\n";
-    CHECK(msg_len(bare, &need) == strlen(bare) && (msg_flags(bare) & SMQP_MF_BARE_LF), "bare LF");
+    CHECK(msg_len(bare) == strlen(bare) && (msg_flags(bare) & SMQP_MF_BARE_LF), "bare LF");
 
     smqp_frame f;
     smqp_frame_ctx ctx = { false, false, false, 1 << 20 };
@@ -255,14 +275,30 @@ static void test_messages(void)
     ctx.auth_active = true;
     smqp_frame_pdu(B("BAcAQU5EUkVX==\r\n"), 16, &ctx, &f);
     CHECK(f.complete && f.kind == SMQP_PDU_AUTH_DATA, "base64 line during authentication");
+    smqp_frame_pdu(B("NOOP\r\n"), 6, &ctx, &f);
+    CHECK(f.complete && f.kind == SMQP_PDU_AUTH_DATA, "base64 that spells a verb is authentication data");
     ctx.auth_active = false;
+    smqp_frame_pdu(B("200-OK\r\nQU"), 10, &ctx, &f);
+    CHECK(f.complete && f.len == 8, "a reply cut short ends as soon as the next line cannot be a reply line");
+    smqp_frame_pdu(B("200-OK\r\n20"), 10, &ctx, &f);
+    CHECK(!f.complete, "the next line may still be a reply line");
+    size_t sync;
+    const char *tail = "0815T08341245Z\r\n\r\nSUBSCRIBE TOPIC /x\r\n.\r\nCOUNT TOPIC /y\r\n";
+    CHECK(smqp_find_sync(B(tail), strlen(tail), &sync) && sync == strlen(tail) - 16,
+          "joined inside a message: decoding resumes after its '.' line");
+    const char *cmds = "ic: /x\r\nCOUNT TOPIC /y\r\nPUB MESS /z A1\r\n";
+    CHECK(smqp_find_sync(B(cmds), strlen(cmds), &sync) && sync == 8, "joined mid-line: resumes at the next command");
+    CHECK(!smqp_find_sync(B("xyz\r\nabc"), 8, &sync) && sync == 5, "no boundary yet: the unfinished line is where to wait");
+    CHECK(smqp_may_begin_smqp(B("SU"), 2) && smqp_may_begin_smqp(B("SMQ"), 3) && smqp_may_begin_smqp(B("SUB MESS"), 8),
+          "first segments that may begin SMQP");
+    CHECK(!smqp_may_begin_smqp(B("HTTP/"), 5) && !smqp_may_begin_smqp(B("EHLO x"), 6), "ones that cannot");
     const char *contact = "SET LOGIN CONTACT text/x-vcard\r\nbegin:vcard\r\nend:vcard\r\n\r\nNOOP\r\n";
     smqp_frame_pdu(B(contact), strlen(contact), &ctx, &f);
     CHECK(f.complete && f.len == strlen(contact) - 6, "contact data runs to the empty line");
     static uint8_t big[SMQP_MAX_LINE + 10];
     memset(big, 'A', sizeof big);
     smqp_frame_pdu(big, sizeof big, &ctx, &f);
-    CHECK(f.complete && f.overlong && f.len == sizeof big, "an endless line is cut, not waited for");
+    CHECK(f.complete && f.overlong && f.len == SMQP_MAX_LINE, "an endless line is cut at SMQP_MAX_LINE, not waited for");
     test_undelimited_bound();
 }
 
