@@ -26,7 +26,10 @@ bool smqp_next_line(const uint8_t *buf, size_t buflen, size_t off, smqp_line *li
 {
     if (off >= buflen)
         return false;
-    const uint8_t *lf = memchr(buf + off, '\n', buflen - off);
+    /* a line is looked for within SMQP_MAX_LINE bytes only, so a longer
+     * one is overlong whether or not its end has arrived yet */
+    size_t window = buflen - off > SMQP_MAX_LINE + 1 ? SMQP_MAX_LINE + 1 : buflen - off;
+    const uint8_t *lf = memchr(buf + off, '\n', window);
     if (!lf)
         return false;
     size_t end = (size_t)(lf - buf);

@@ -29,7 +29,8 @@ typedef struct {
 /* Longest line accepted before the framer gives up waiting for its end. */
 #define SMQP_MAX_LINE 65536
 
-/* Finds the line starting at off. False when no LF lies in [off, buflen). */
+/* Finds the line starting at off. False when no LF lies in [off, buflen)
+ * within SMQP_MAX_LINE + 1 bytes of off. */
 bool smqp_next_line(const uint8_t *buf, size_t buflen, size_t off, smqp_line *line);
 
 /* Next space-separated word in [*pos, end); advances *pos past it. */

@@ -97,6 +97,26 @@ static void walk_message(const uint8_t *buf, size_t len, size_t start)
     }
 }
 
+/* The framer's promise (smqp-frame.h): a PDU's end depends on the bytes
+ * alone, so with fewer bytes at hand it is either not decided yet or
+ * decided the same; "need" never points past the end. This is what makes
+ * decoding independent of TCP's segmentation. */
+static void check_prefixes(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, const smqp_frame *whole)
+{
+    size_t cuts[] = { 1, whole->len / 2, whole->len - 1, whole->len, whole->len + 1 };
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        size_t k = cuts[i];
+        if (k == 0 || k > len)
+            continue;
+        smqp_frame f;
+        smqp_frame_pdu(buf, k, ctx, &f);
+        if (f.complete)
+            CHECK(f.len == whole->len && f.kind == whole->kind);
+        else
+            CHECK(k < whole->len + SMQP_MAX_LINE && f.need <= whole->len);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -113,7 +133,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(buf, data + 1, len);
 
-    smqp_looks_like_smqp(buf, len);
+    smqp_judge_line(buf, len, 0, true);
+    size_t sync;
+    if (smqp_find_sync(buf, len, &sync))
+        CHECK(sync <= len);
+    smqp_may_begin_smqp(buf, len);
     size_t off = 0;
     while (off < len) {
         smqp_frame f;
@@ -123,6 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         CHECK(f.len > 0 && f.len <= len - off);
+        check_prefixes(buf + off, len - off, &ctx, &f);
         walk_message(buf + off, f.len, 0);
         off += f.len;
     }

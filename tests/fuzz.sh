@@ -57,6 +57,13 @@ run_case() {
         "$SMQP_PCAPGEN" "$d/in.smqp" "$d/in.pcap" 2>"$d/gen.err" || {
             echo "FINDING generator"; cp "$d/in.smqp" "$out/generator-$s.smqp"; return; }
         echo "smqp-scriptgen fuzz $s" >"$d/how"
+        # every fourth structured case is cut again, 1 to 9 bytes per
+        # segment, so the fuzzer also sees reassembly across many segments
+        if ((s % 4 == 0)) && "$top/tools/smqp-resegment" "within:$((1 + s / 4 % 9))" "$d/in.pcap" "$d/reseg.pcap" \
+            2>/dev/null; then
+            mv "$d/reseg.pcap" "$d/in.pcap"
+            echo "then tools/smqp-resegment within:$((1 + s / 4 % 9))" >>"$d/how"
+        fi
     fi
     /usr/bin/time -f '%M %e' -o "$d/usage" timeout -s KILL "$time_limit" \
         "$here/smqp-tshark" -n -2 -V -r "$d/in.pcap" \
