@@ -105,12 +105,27 @@ static void data_to_terminator(smqp_msg_walker *w, const uint8_t *buf, size_t le
     w->state = W_DONE;
 }
 
+/* Data [d, end) as its Content-Length declared, the message going on at q. */
+static void trusted_data(smqp_msg_walker *w, size_t d, size_t q, size_t end, smqp_msg_event *ev)
+{
+    ev->kind = SMQP_ME_DATA;
+    ev->span.off = d;
+    ev->span.len = end - d;
+    ev->next = q;
+    if (q == end + 1)
+        ev->flags |= SMQP_MF_BARE_LF;
+    w->pos = q;
+    w->known_end = q;
+    w->state = W_AFTER_DATA;
+}
+
 /* A part's data. The first "." line after the data starts ends the
  * message, even inside the declared length (the reference's decision 2:
  * the terminator wins): so the message's end never depends on bytes that
  * have not arrived, and a Content-Length that is too large holds nothing
- * after the terminator. Otherwise the length is trusted when the bytes
- * after the data continue the message. */
+ * after the terminator; only a "." line that is the declared data's last
+ * line waits for the line after it. Otherwise the length is trusted when
+ * the bytes after the data continue the message. */
 static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_msg_event *ev)
 {
     size_t d = w->pos;
@@ -133,6 +148,21 @@ static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_m
         if (t == end)
             ev->flags |= SMQP_MF_BARE_LF;
         return;
+    }
+    /* A "." line whose "." is the last declared byte fits both readings:
+     * the line after it decides, as it does after any data (decision 2) */
+    if (found && t + 2 == end) {
+        size_t q = end + (buf[end] == '\n' ? 1 : 2);
+        smqp_line l;
+        bool have = smqp_next_line(buf, len, q, &l);
+        if (!have && len - q <= SMQP_MAX_LINE) {
+            finish(w, ev, SMQP_ME_NEED_MORE);
+            return;
+        }
+        if (have && continues_message(buf, l)) {
+            trusted_data(w, d, q, end, ev);
+            return;
+        }
     }
     if (found && t < end) {
         ev->flags |= SMQP_MF_CL_MISMATCH;
@@ -159,15 +189,7 @@ static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_m
                 return;
             }
         } else if (continues_message(buf, l)) {
-            ev->kind = SMQP_ME_DATA;
-            ev->span.off = d;
-            ev->span.len = w->cl;
-            ev->next = q;
-            if (q == end + 1)
-                ev->flags |= SMQP_MF_BARE_LF;
-            w->pos = q;
-            w->known_end = q;
-            w->state = W_AFTER_DATA;
+            trusted_data(w, d, q, end, ev);
             return;
         }
     }

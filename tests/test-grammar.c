@@ -227,6 +227,7 @@ static void test_undelimited_bound(void)
 
 static void test_messages(void)
 {
+    size_t need;
     const char *good = "Created: D20010815T08341245Z\r\n\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\n"
                        "24.567\r\n.\r\nQUIT\r\n";
     CHECK(msg_len(good) == strlen(good) - 6, "message ends after the terminator");
@@ -238,6 +239,11 @@ static void test_messages(void)
     const char *binary = "Content-Type: image/gif\r\nContent-Length: 5\r\n\r\n\r\n.\r\n\r\n.\r\n";
     CHECK(msg_len(binary) == strlen(binary) - 5 && (msg_flags(binary) & SMQP_MF_CL_MISMATCH),
           "a '.' line inside the declared data ends the message (the terminator wins)");
+    const char *dotlast = "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nab\r\n.\r\n\r\n"
+                          "Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx\r\n.\r\n";
+    CHECK(msg_len(dotlast) == strlen(dotlast) && !(msg_flags(dotlast) & SMQP_MF_CL_MISMATCH),
+          "a '.' line that is the declared data's last line, the message going on: the length is right");
+    CHECK(smqp_msg_length(B(dotlast), 54, 0, 1 << 20, &need) == 0, "which takes the line after it to tell");
     const char *toolong = "Content-Type: text/plain\r\nContent-Length: 900\r\n\r\n24.567\r\n.\r\nQUIT\r\n";
     CHECK(msg_len(toolong) == strlen(toolong) - 6, "a Content-Length past the terminator holds nothing after it");
     const char *inside = "Content-Type: text/plain\r\nContent-Length: 8\r\n\r\n24.567\r\n.\r\n";
@@ -252,7 +258,6 @@ static void test_messages(void)
     const char *partial = "Content-Type: text/plain\r\nContent-Length: 100\r\n\r\nabc";
     CHECK(msg_len(partial) == 0, "waits for the declared data");
     const char *large = "Content-Type: text/plain\r\nContent-Length: 200000\r\n\r\nabc";
-    size_t need;
     CHECK(smqp_msg_length(B(large), strlen(large), 0, 1 << 20, &need) == 0 &&
           need == strlen(large) - 3 + 200000 - SMQP_SCAN_WINDOW, "a large part is waited for up to its last 64 KiB at once");
     CHECK(smqp_msg_length(B(partial), strlen(partial), 0, 1 << 20, &need) == 0 && need == 0,
