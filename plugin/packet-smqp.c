@@ -426,14 +426,15 @@ static bool rest_complete(const uint8_t *buf, size_t len, size_t offset, const s
  * bytes while the direction waits for a PDU boundary, else what the framer
  * says. False when more bytes are needed. */
 static bool cut_first_pass(smqp_conv *conv, packet_info *pinfo, const uint8_t *buf, size_t len,
-                           const smqp_frame_ctx *ctx, smqp_frame *f, bool *continuation)
+                           const smqp_frame_ctx *ctx, smqp_frame *f, bool *synced, bool *continuation)
 {
     *continuation = false;
-    if (!smqp_conv_synced(conv, pinfo)) {
+    if (!*synced) {
         size_t sync;
         bool found = smqp_find_sync(buf, len, &sync);
         if (found && sync == 0) {
             smqp_conv_set_synced(conv, pinfo);
+            *synced = true;
         } else {
             /* up to the boundary, or to the line still unfinished */
             memset(f, 0, sizeof *f);
@@ -452,6 +453,19 @@ static bool cut_first_pass(smqp_conv *conv, packet_info *pinfo, const uint8_t *b
  * held the rest of the payload for a later frame. */
 #define SMQP_HELD_KEY 0x40000000u
 
+/* Notes, in the first pass, that the payload from offset is held for a
+ * later frame, where the frame's PDU numbered key would have started. */
+static void note_held(packet_info *pinfo, guint key, int offset)
+{
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_smqp, SMQP_HELD_KEY | key, GUINT_TO_POINTER(offset + 1));
+}
+
+/* Where the first pass held the payload, if it did at key; else -1. */
+static int held_at(packet_info *pinfo, guint key)
+{
+    return (int)GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_smqp, SMQP_HELD_KEY | key)) - 1;
+}
+
 /* Asks TCP for one more segment (or, need > 0, for the bytes up to need
  * from offset), keeping the bytes from offset. */
 static int hold(packet_info *pinfo, smqp_conv *conv, const struct tcpinfo *ti, guint key, int offset, int total,
@@ -462,7 +476,7 @@ static int hold(packet_info *pinfo, smqp_conv *conv, const struct tcpinfo *ti, g
                                                            : DESEGMENT_ONE_MORE_SEGMENT;
     if (conv) {
         smqp_conv_leave(conv, pinfo, ti, (guint32)offset, (guint32)total, true);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_smqp, SMQP_HELD_KEY | key, GUINT_TO_POINTER(1));
+        note_held(pinfo, key, offset);
     }
     return total;
 }
@@ -488,7 +502,11 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         pdu_count = wmem_new0(pinfo->pool, guint);
         p_add_proto_data(pinfo->pool, pinfo, proto_smqp, 0, pdu_count);
     }
-    guint32 seen = visited ? 0 : smqp_conv_arrive(conv, pinfo, ti);
+    bool synced = true;
+    int passed_to = -1;
+    guint32 seen = visited ? 0 : smqp_conv_arrive(conv, pinfo, ti, &synced);
+    /* roles settle at a connection's first PDU; smqp_conv_learn says */
+    bool from_server = !visited && smqp_conv_from_server(conv, pinfo);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SMQP");
 
     while (offset < total) {
@@ -499,7 +517,18 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         smqp_frame f;
         bool continuation = false;
 
-        if (visited && !pi && !p_get_proto_data(wmem_file_scope(), pinfo, proto_smqp, SMQP_HELD_KEY | key)) {
+        int held = -1;
+        if (visited && !pi)
+            held = offset == passed_to ? offset : held_at(pinfo, key);
+        if (held > offset) {
+            /* bytes the first pass went past, before it recognised the
+             * connection, up to where it held the rest */
+            pi = wmem_new0(pinfo->pool, smqp_pdu_info);
+            pi->from_server = smqp_conv_from_server(conv, pinfo);
+            pi->continuation = true;
+            pi->len = (guint32)(held - offset);
+            passed_to = held;
+        } else if (visited && !pi && held < 0) {
             /* bytes the first pass never saw as SMQP (sent before the
              * connection was recognised): decoded, but nothing learnt;
              * in a connection joined midway they precede any boundary */
@@ -518,8 +547,9 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             if (!pi || pi->len > (guint32)remaining)
                 return can_hold ? hold(pinfo, NULL, ti, key, offset, total, 0) : total;
             continuation = pi->continuation;
-            memset(&f, 0, sizeof f);
-            if (!continuation)
+            if (continuation)
+                memset(&f, 0, sizeof f);
+            else
                 smqp_frame_pdu(buf, (size_t)remaining, &pi->ctx, &f);
             /* TCP may hand back exactly the PDU, without the bytes after
              * it that decided its end: what the first pass saw stands */
@@ -532,9 +562,9 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         } else {
             smqp_pdu_info fresh;
             memset(&fresh, 0, sizeof fresh);
-            fresh.from_server = smqp_conv_from_server(conv, pinfo);
+            fresh.from_server = from_server;
             fresh.ctx = smqp_conv_ctx(conv, fresh.from_server, smqp_pref_max_body);
-            if (!cut_first_pass(conv, pinfo, buf, (size_t)remaining, &fresh.ctx, &f, &continuation)) {
+            if (!cut_first_pass(conv, pinfo, buf, (size_t)remaining, &fresh.ctx, &f, &synced, &continuation)) {
                 if (can_hold)
                     return hold(pinfo, conv, ti, key, offset, total, f.need);
                 f.len = (size_t)remaining;
@@ -558,13 +588,16 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         if (f.kind == SMQP_PDU_REPLY)
             summarize_reply(buf, f.len, &rs);
         if (!visited) {
-            if (!continuation)
+            if (!continuation) {
                 smqp_conv_learn(conv, pinfo, &f, buf, f.kind == SMQP_PDU_REPLY ? &rs : NULL, pi);
+                from_server = pi->from_server;
+            }
             p_add_proto_data(wmem_file_scope(), pinfo, proto_smqp, key, pi);
         }
         (*pdu_count)++;
 
-        tvbuff_t *pdu_tvb = tvb_new_subset_length(tvb, offset, (gint)f.len);
+        /* most PDUs fill the payload (or the reassembled bytes) alone */
+        tvbuff_t *pdu_tvb = offset == 0 && (int)f.len == total ? tvb : tvb_new_subset_length(tvb, offset, (gint)f.len);
         proto_item *ti_pdu = proto_tree_add_item(tree, proto_smqp, pdu_tvb, 0, -1, ENC_NA);
         smqp_pdu p = {
             pdu_tvb, pinfo, proto_item_add_subtree(ti_pdu, ett_smqp), ti_pdu, 0, buf, &f, pi, key == 1,
@@ -595,11 +628,12 @@ static size_t payload_head(tvbuff_t *tvb, uint8_t *head, size_t size)
 static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     const struct tcpinfo *ti = data;
-    smqp_conv *conv = smqp_conv_find(pinfo, false);
+    conversation_t *cv = find_or_create_conversation(pinfo);
+    smqp_conv *conv = smqp_conv_find(cv, pinfo, false);
     if (!conv) {
-        if (smqp_conv_rejected(pinfo))
+        if (smqp_conv_rejected(cv))
             return 0;
-        if (smqp_conv_start_seen(pinfo)) {
+        if (smqp_conv_start_seen(cv, pinfo)) {
             uint8_t head[SMQP_MAX_PARTIAL_FIRST];
             size_t n = payload_head(tvb, head, sizeof head);
             switch (smqp_judge_line(head, n, 0, !pinfo->can_desegment || n == sizeof head)) {
@@ -614,14 +648,28 @@ static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
             case SMQP_FIRST_UNSURE:
                 return 0;
             case SMQP_FIRST_NOT:
-                smqp_conv_reject(pinfo);
+                smqp_conv_reject(cv);
                 return 0;
             }
-            conv = smqp_conv_find(pinfo, true);
+            conv = smqp_conv_find(cv, pinfo, true);
         } else {
-            /* as HTTP does on its port: what precedes the first PDU
-             * boundary is shown as continuation data */
-            conv = smqp_conv_create_midway(pinfo);
+            /* joined midway: taken from the first payload that holds a
+             * banner or a command line, and decoded from the first PDU
+             * boundary of each direction; until then the last, unfinished
+             * line is kept for the next segment, since it may be that one */
+            int len = (int)tvb_captured_length(tvb);
+            size_t tail;
+            if (!smqp_find_command_line(tvb_get_ptr(tvb, 0, len), (size_t)len, &tail)) {
+                if (!smqp_pref_desegment || !pinfo->can_desegment || tail >= (size_t)len ||
+                    (size_t)len - tail > SMQP_MAX_LINE)
+                    return 0;
+                if (tail > 0 && !PINFO_FD_VISITED(pinfo))
+                    note_held(pinfo, 1, (int)tail);
+                pinfo->desegment_offset = (int)tail;
+                pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+                return len;
+            }
+            conv = smqp_conv_create_midway(cv, pinfo);
         }
     }
     return dissect_smqp_pdus(tvb, pinfo, tree, conv, ti);
@@ -637,7 +685,7 @@ static smqp_ws_bool dissect_smqp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_t
     size_t n = payload_head(tvb, head, sizeof head);
     smqp_first first = smqp_judge_line(head, n, 0, false);
     if (first == SMQP_FIRST_MORE && n < sizeof head && pinfo->can_desegment && smqp_may_begin_smqp(head, n)) {
-        if (!smqp_conv_first_payload(pinfo, ti) || smqp_conv_rejected(pinfo))
+        if (!smqp_conv_first_payload(pinfo, ti) || smqp_conv_rejected(find_or_create_conversation(pinfo)))
             return FALSE;
         /* a first segment cut inside what may be an SMQP line: judge the
          * whole line once TCP has it (the connection is not taken yet) */
@@ -647,11 +695,13 @@ static smqp_ws_bool dissect_smqp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_t
     }
     if (first == SMQP_FIRST_MORE)
         first = smqp_judge_line(head, n, 0, true);
-    if (first != SMQP_FIRST_STRONG || !smqp_conv_first_payload(pinfo, ti) || smqp_conv_rejected(pinfo))
+    if (first != SMQP_FIRST_STRONG || !smqp_conv_first_payload(pinfo, ti))
         return FALSE;
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    conversation_set_dissector(conv, smqp_handle);
-    dissect_smqp_pdus(tvb, pinfo, tree, smqp_conv_find(pinfo, true), ti);
+    conversation_t *cv = find_or_create_conversation(pinfo);
+    if (smqp_conv_rejected(cv))
+        return FALSE;
+    conversation_set_dissector(cv, smqp_handle);
+    dissect_smqp_pdus(tvb, pinfo, tree, smqp_conv_find(cv, pinfo, true), ti);
     return TRUE;
 }
 

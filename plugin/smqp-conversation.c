@@ -81,21 +81,19 @@ static void guess_roles(smqp_conv *c, packet_info *pinfo)
  * judged not to be SMQP. */
 static int not_smqp;
 
-void smqp_conv_reject(packet_info *pinfo)
+void smqp_conv_reject(conversation_t *conv)
 {
-    conversation_t *conv = find_or_create_conversation(pinfo);
     if (!conversation_get_proto_data(conv, proto_smqp))
         conversation_add_proto_data(conv, proto_smqp, &not_smqp);
 }
 
-bool smqp_conv_rejected(packet_info *pinfo)
+bool smqp_conv_rejected(conversation_t *conv)
 {
-    return conversation_get_proto_data(find_or_create_conversation(pinfo), proto_smqp) == &not_smqp;
+    return conversation_get_proto_data(conv, proto_smqp) == &not_smqp;
 }
 
-smqp_conv *smqp_conv_find(packet_info *pinfo, bool create)
+smqp_conv *smqp_conv_find(conversation_t *conv, packet_info *pinfo, bool create)
 {
-    conversation_t *conv = find_or_create_conversation(pinfo);
     smqp_conv *c = conversation_get_proto_data(conv, proto_smqp);
     if (c == (void *)&not_smqp)
         return NULL;
@@ -112,9 +110,9 @@ static bool sent_by_listener(const smqp_conv *c, packet_info *pinfo)
     return pinfo->srcport == c->listen_port && addresses_equal(&pinfo->src, &c->listen_addr);
 }
 
-smqp_conv *smqp_conv_create_midway(packet_info *pinfo)
+smqp_conv *smqp_conv_create_midway(conversation_t *conv, packet_info *pinfo)
 {
-    smqp_conv *c = smqp_conv_find(pinfo, true);
+    smqp_conv *c = smqp_conv_find(conv, pinfo, true);
     if (c) {
         c->stream[0].synced = false;
         c->stream[1].synced = false;
@@ -131,9 +129,9 @@ bool smqp_conv_midway(const smqp_conv *c)
 /* TCP's "SYN seen" bit of its conversation completeness. */
 #define SMQP_TCP_SAW_SYN 0x01
 
-bool smqp_conv_start_seen(packet_info *pinfo)
+bool smqp_conv_start_seen(conversation_t *conv, packet_info *pinfo)
 {
-    struct tcp_analysis *tcpd = get_tcp_conversation_data(NULL, pinfo);
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
     return tcpd && (tcpd->conversation_completeness & SMQP_TCP_SAW_SYN);
 }
 
@@ -155,23 +153,20 @@ static smqp_stream *stream_of(smqp_conv *c, packet_info *pinfo)
     return &c->stream[sent_by_listener(c, pinfo)];
 }
 
-guint32 smqp_conv_arrive(smqp_conv *c, packet_info *pinfo, const struct tcpinfo *ti)
+guint32 smqp_conv_arrive(smqp_conv *c, packet_info *pinfo, const struct tcpinfo *ti, bool *synced)
 {
+    smqp_stream *s = stream_of(c, pinfo);
+    *synced = s->synced;
     if (!ti)
         return 0;
-    smqp_stream *s = stream_of(c, pinfo);
     guint32 seen = 0;
     if (s->held && ti->seq == s->hold_seq)
         seen = s->hold_len;
     else if (s->held || (s->tracked && ti->seq != s->next_seq))
         s->synced = false;   /* lost or reordered bytes: find a boundary again */
     s->held = false;
+    *synced = s->synced;
     return seen;
-}
-
-bool smqp_conv_synced(const smqp_conv *c, packet_info *pinfo)
-{
-    return c->stream[sent_by_listener(c, pinfo)].synced;
 }
 
 void smqp_conv_set_synced(smqp_conv *c, packet_info *pinfo)
@@ -288,13 +283,12 @@ static void retract_tentative(smqp_conv *c, smqp_stream *s, smqp_pdu_info *dot)
 /* Follows the PDUs after a resynchronisation until the boundary is
  * confirmed (a command that opens a message, an answer from the peer, or
  * enough PDUs) or retracted (a "." line). */
-static void track_tentative(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,
+static void track_tentative(smqp_conv *c, bool by_listener, const smqp_frame *f, const uint8_t *buf,
                             smqp_pdu_info *pi)
 {
-    smqp_stream *s = stream_of(c, pinfo);
-    smqp_stream *peer = &c->stream[!sent_by_listener(c, pinfo)];
+    smqp_stream *s = &c->stream[by_listener];
     if (f->kind == SMQP_PDU_REPLY)
-        peer->n_tentative = 0;
+        c->stream[!by_listener].n_tentative = 0;
     if (!s->n_tentative)
         return;
     if (is_dot_line(buf, f)) {
@@ -312,7 +306,8 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
                      const smqp_reply_summary *reply, smqp_pdu_info *pi)
 {
     settle_roles(c, pinfo, f);
-    bool srv = pi->from_server = smqp_conv_from_server(c, pinfo);
+    bool by_listener = sent_by_listener(c, pinfo);
+    bool srv = pi->from_server = by_listener == c->listener_is_server;
 
     if (srv && f->kind != SMQP_PDU_MESSAGE && f->kind != SMQP_PDU_EMPTY)
         c->expect_message = false;
@@ -361,7 +356,7 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
     default:
         break;
     }
-    track_tentative(c, pinfo, f, buf, pi);
+    track_tentative(c, by_listener, f, buf, pi);
 }
 
 void smqp_conv_expect(packet_info *pinfo, const address *listen_addr, guint16 port,

@@ -10,6 +10,7 @@
 #define SMQP_CONVERSATION_H
 
 #include <epan/packet.h>
+#include <epan/conversation.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include "smqp-frame.h"
@@ -49,26 +50,27 @@ typedef struct {
 
 typedef struct smqp_conv smqp_conv;
 
-/* The SMQP state of this packet's conversation; NULL when none and
+/* The SMQP state of the packet's conversation (conv, as
+ * find_or_create_conversation gives it); NULL when none and
  * create is false, and always NULL once the conversation is rejected. */
-smqp_conv *smqp_conv_find(packet_info *pinfo, bool create);
+smqp_conv *smqp_conv_find(conversation_t *conv, packet_info *pinfo, bool create);
 
 /* Marks this packet's conversation as not SMQP, for good: what it sent
  * first was something else, so nothing it sends later is taken for SMQP
  * (one line of another protocol can look like an SMQP command). */
-void smqp_conv_reject(packet_info *pinfo);
-bool smqp_conv_rejected(packet_info *pinfo);
+void smqp_conv_reject(conversation_t *conv);
+bool smqp_conv_rejected(conversation_t *conv);
 
 /* Whether the capture holds the start of this packet's TCP connection
  * (its SYN), so that the first payload seen is the first one sent. */
-bool smqp_conv_start_seen(packet_info *pinfo);
+bool smqp_conv_start_seen(conversation_t *conv, packet_info *pinfo);
 
 /* Whether this payload is the first of its direction in the capture. */
 bool smqp_conv_first_payload(packet_info *pinfo, const struct tcpinfo *ti);
 
 /* SMQP state of a connection the capture joins midway: each direction is
  * decoded from the first PDU boundary found in it. */
-smqp_conv *smqp_conv_create_midway(packet_info *pinfo);
+smqp_conv *smqp_conv_create_midway(conversation_t *conv, packet_info *pinfo);
 bool smqp_conv_midway(const smqp_conv *conv);
 
 /* SMQP role of the packet's sender. */
@@ -78,12 +80,10 @@ bool smqp_conv_from_server(smqp_conv *conv, packet_info *pinfo);
  * Returns how many bytes at its start were already seen when the PDU that
  * starts there was last held for more (0 when none was, or without TCP
  * sequence numbers), and notes a gap: after one, the direction is decoded
- * again from a PDU boundary. */
-guint32 smqp_conv_arrive(smqp_conv *conv, packet_info *pinfo, const struct tcpinfo *ti);
+ * again from a PDU boundary. *synced tells whether it is decoded from one. */
+guint32 smqp_conv_arrive(smqp_conv *conv, packet_info *pinfo, const struct tcpinfo *ti, bool *synced);
 
-/* First pass only: whether the direction is decoded from a PDU boundary,
- * and marking that it now is. */
-bool smqp_conv_synced(const smqp_conv *conv, packet_info *pinfo);
+/* First pass only: the direction is now decoded from a PDU boundary. */
 void smqp_conv_set_synced(smqp_conv *conv, packet_info *pinfo);
 
 /* First pass only: the payload was consumed up to offset; the rest, held

@@ -234,6 +234,20 @@ bool smqp_may_begin_smqp(const uint8_t *buf, size_t len)
     return w == len ? smqp_verb_prefix(buf, word) : smqp_lookup_verb(buf, word) != NULL;
 }
 
+bool smqp_find_command_line(const uint8_t *buf, size_t len, size_t *tail)
+{
+    size_t q = 0;
+    smqp_line l;
+    while (smqp_next_line(buf, len, q, &l)) {
+        smqp_first j = smqp_judge_line(buf, len, q, false);
+        if (j == SMQP_FIRST_STRONG || j == SMQP_FIRST_WEAK)
+            return true;
+        q = l.off + l.len + l.eol_len;
+    }
+    *tail = q;
+    return false;
+}
+
 /* Whether the line at off is a command followed by a message. */
 static bool opens_message(const uint8_t *buf, smqp_line l)
 {

@@ -71,6 +71,11 @@ typedef enum {
  * as it is (a first segment may end mid-line). */
 smqp_first smqp_judge_line(const uint8_t *buf, size_t len, size_t off, bool partial);
 
+/* Whether a line of buf (its start, or after a LF) is a banner or a
+ * command (SMQP_FIRST_STRONG or _WEAK). False with *tail where the last,
+ * unfinished line starts. */
+bool smqp_find_command_line(const uint8_t *buf, size_t len, size_t *tail);
+
 /* Longest first segment without a line end that is waited on. */
 #define SMQP_MAX_PARTIAL_FIRST 512
 
