@@ -86,9 +86,9 @@ static void add_info(packet_info *pinfo, bool first, const char *text)
     col_set_fence(pinfo->cinfo, COL_INFO);
 }
 
-static char *span_text(packet_info *pinfo, tvbuff_t *tvb, int base, smqp_span s)
+static char *span_text(packet_info *pinfo, tvbuff_t *tvb, smqp_span s)
 {
-    return tvb_format_text(pinfo->pool, tvb, base + (int)s.off, (int)s.len);
+    return tvb_format_text(pinfo->pool, tvb, (int)s.off, (int)s.len);
 }
 
 /* ---- expected connections ------------------------------------------------ */
@@ -145,8 +145,7 @@ typedef struct {
     packet_info *pinfo;
     proto_tree *tree;       /* the PDU's subtree */
     proto_item *item;       /* the PDU's item */
-    int base;               /* tvb offset of buf[0] */
-    const uint8_t *buf;
+    const uint8_t *buf;     /* the PDU's bytes: buf[0] is offset 0 of tvb */
     const smqp_frame *f;
     smqp_pdu_info *pi;
     bool first_in_frame;
@@ -157,16 +156,16 @@ static void dissect_banner(smqp_pdu *p)
     smqp_span version, status, ident;
     smqp_line l = p->f->first;
     smqp_parse_banner(p->buf, l, &version, &status, &ident);
-    proto_item *bi = proto_tree_add_item(p->tree, hf_smqp_banner, p->tvb, p->base + (int)l.off, (int)l.len, ENC_UTF_8);
+    proto_item *bi = proto_tree_add_item(p->tree, hf_smqp_banner, p->tvb, (int)l.off, (int)l.len, ENC_UTF_8);
     smqp_note_eol(bi, p->pinfo, l.eol_len);
     proto_tree *bt = proto_item_add_subtree(bi, ett_smqp_line);
-    proto_tree_add_item(bt, hf_smqp_banner_version, p->tvb, p->base + (int)version.off, (int)version.len, ENC_ASCII);
+    proto_tree_add_item(bt, hf_smqp_banner_version, p->tvb, (int)version.off, (int)version.len, ENC_ASCII);
     if (status.len)
-        proto_tree_add_item(bt, hf_smqp_banner_status, p->tvb, p->base + (int)status.off, (int)status.len, ENC_UTF_8);
+        proto_tree_add_item(bt, hf_smqp_banner_status, p->tvb, (int)status.off, (int)status.len, ENC_UTF_8);
     if (ident.len)
-        proto_tree_add_item(bt, hf_smqp_banner_ident, p->tvb, p->base + (int)ident.off, (int)ident.len, ENC_UTF_8);
+        proto_tree_add_item(bt, hf_smqp_banner_ident, p->tvb, (int)ident.off, (int)ident.len, ENC_UTF_8);
     smqp_span whole = { l.off, l.len };
-    add_info(p->pinfo, p->first_in_frame, span_text(p->pinfo, p->tvb, p->base, whole));
+    add_info(p->pinfo, p->first_in_frame, span_text(p->pinfo, p->tvb, whole));
 }
 
 static void dissect_command(smqp_pdu *p)
@@ -174,17 +173,17 @@ static void dissect_command(smqp_pdu *p)
     const smqp_command *cmd = &p->f->cmd;
     const smqp_form *form = cmd->form;
     smqp_line l = p->f->first;
-    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_command_line, p->tvb, p->base + (int)l.off, (int)l.len, ENC_UTF_8);
+    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_command_line, p->tvb, (int)l.off, (int)l.len, ENC_UTF_8);
     smqp_note_eol(li, p->pinfo, l.eol_len);
     proto_tree *lt = proto_item_add_subtree(li, ett_smqp_line);
     const char *verb = smqp_verb_name(cmd->verb->verb);
-    proto_tree_add_string(lt, hf_smqp_command, p->tvb, p->base + (int)cmd->verb_span.off, (int)cmd->verb_span.len, verb);
+    proto_tree_add_string(lt, hf_smqp_command, p->tvb, (int)cmd->verb_span.off, (int)cmd->verb_span.len, verb);
     if (form && form->resource)
-        proto_tree_add_string(lt, hf_smqp_resource, p->tvb, p->base + (int)cmd->resource_span.off,
+        proto_tree_add_string(lt, hf_smqp_resource, p->tvb, (int)cmd->resource_span.off,
                               (int)cmd->resource_span.len, form->resource);
     if (cmd->args_span.len)
-        proto_tree_add_item(lt, hf_smqp_args, p->tvb, p->base + (int)cmd->args_span.off, (int)cmd->args_span.len, ENC_UTF_8);
-    smqp_add_items(lt, p->tvb, p->pinfo, p->base, p->buf, &cmd->it);
+        proto_tree_add_item(lt, hf_smqp_args, p->tvb, (int)cmd->args_span.off, (int)cmd->args_span.len, ENC_UTF_8);
+    smqp_add_items(lt, p->tvb, p->pinfo, p->buf, &cmd->it);
 
     if (!form)
         expert_add_info_format(p->pinfo, li, &ei_smqp_unknown_resource, "%s with a resource SMQP does not define", verb);
@@ -203,19 +202,19 @@ static void dissect_command(smqp_pdu *p)
 
     size_t body_start = l.off + l.len + l.eol_len;
     if (form && form->body == SMQP_BODY_MESSAGE) {
-        smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->base, p->buf, body_start, p->f->len);
+        smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, body_start, p->f->len);
     } else if (form && form->body == SMQP_BODY_CONTACT) {
         const smqp_item *m = smqp_find_item(&cmd->it, SMQP_I_MIME);
-        const char *mime = m ? (const char *)tvb_get_string_enc(p->pinfo->pool, p->tvb, p->base + (int)m->span.off,
+        const char *mime = m ? (const char *)tvb_get_string_enc(p->pinfo->pool, p->tvb, (int)m->span.off,
                                                                 (int)m->span.len, ENC_ASCII)
                              : NULL;
-        smqp_dissect_contact(p->tvb, p->pinfo, p->tree, p->base, p->buf, body_start, p->f->len, mime);
+        smqp_dissect_contact(p->tvb, p->pinfo, p->tree, p->buf, body_start, p->f->len, mime);
     }
 
     const char *name = form ? form_name(p->pinfo->pool, form) : verb;
     add_info(p->pinfo, p->first_in_frame,
              cmd->args_span.len ? wmem_strdup_printf(p->pinfo->pool, "%s %s", name,
-                                                     span_text(p->pinfo, p->tvb, p->base, cmd->args_span))
+                                                     span_text(p->pinfo, p->tvb, cmd->args_span))
                                 : name);
 }
 
@@ -253,13 +252,13 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
             break;
         if (lines++ == 0)
             first = r;
-        proto_item *li = proto_tree_add_item(p->tree, hf_smqp_reply_line, p->tvb, p->base + (int)l.off, (int)l.len, ENC_UTF_8);
+        proto_item *li = proto_tree_add_item(p->tree, hf_smqp_reply_line, p->tvb, (int)l.off, (int)l.len, ENC_UTF_8);
         smqp_note_eol(li, p->pinfo, l.eol_len);
         proto_tree *lt = proto_item_add_subtree(li, ett_smqp_line);
-        proto_item *ci = proto_tree_add_uint(lt, hf_smqp_reply_code, p->tvb, p->base + (int)l.off, 3, r.code);
-        proto_item *gi = proto_tree_add_uint(lt, hf_smqp_reply_class, p->tvb, p->base + (int)l.off, 1, r.code / 100);
+        proto_item *ci = proto_tree_add_uint(lt, hf_smqp_reply_code, p->tvb, (int)l.off, 3, r.code);
+        proto_item *gi = proto_tree_add_uint(lt, hf_smqp_reply_class, p->tvb, (int)l.off, 1, r.code / 100);
         proto_item_set_generated(gi);
-        gi = proto_tree_add_boolean(lt, hf_smqp_reply_continuation, p->tvb, p->base + (int)l.off + 3,
+        gi = proto_tree_add_boolean(lt, hf_smqp_reply_continuation, p->tvb, (int)l.off + 3,
                                     l.len > 3 ? 1 : 0, !r.final);
         proto_item_set_generated(gi);
         if (!smqp_lookup_reply_code(r.code) && !unknown_noted) {
@@ -267,18 +266,18 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
             unknown_noted = true;
         }
         if (r.text.len)
-            proto_tree_add_item(lt, hf_smqp_reply_text, p->tvb, p->base + (int)r.text.off, (int)r.text.len, ENC_UTF_8);
+            proto_tree_add_item(lt, hf_smqp_reply_text, p->tvb, (int)r.text.off, (int)r.text.len, ENC_UTF_8);
         if (r.text.len && p->buf[r.text.off] == '+') {
             smqp_span data = smqp_rest(p->buf, r.text.off + 1, r.text.off + r.text.len);
             if (data.len)
-                proto_tree_add_item(lt, hf_smqp_auth_data, p->tvb, p->base + (int)data.off, (int)data.len, ENC_ASCII);
+                proto_tree_add_item(lt, hf_smqp_auth_data, p->tvb, (int)data.off, (int)data.len, ENC_ASCII);
             continue;
         }
         smqp_items it;
         it.n_items = 0;
         it.problems = 0;
         smqp_parse_reply_data(p->buf, rd, r.code, r.text, &it);
-        smqp_add_items(lt, p->tvb, p->pinfo, p->base, p->buf, &it);
+        smqp_add_items(lt, p->tvb, p->pinfo, p->buf, &it);
         if (r.code == 311 && it.n_items && !PINFO_FD_VISITED(p->pinfo))
             expect_connection(p->pinfo, p->buf, &it, false, &p->pinfo->src, &p->pinfo->dst);
     }
@@ -291,7 +290,7 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
     }
 
     const smqp_reply_code *rc = smqp_lookup_reply_code(first.code);
-    const char *text = first.text.len ? span_text(p->pinfo, p->tvb, p->base, first.text) : (rc ? rc->name : "");
+    const char *text = first.text.len ? span_text(p->pinfo, p->tvb, first.text) : (rc ? rc->name : "");
     add_info(p->pinfo, p->first_in_frame,
              lines > 1 ? wmem_strdup_printf(p->pinfo->pool, "%u %s (%u lines)", first.code, text, lines)
                        : wmem_strdup_printf(p->pinfo->pool, "%u %s", first.code, text));
@@ -300,7 +299,7 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
 static void dissect_auth_data(smqp_pdu *p)
 {
     smqp_line l = p->f->first;
-    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_auth_data, p->tvb, p->base + (int)l.off, (int)l.len, ENC_ASCII);
+    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_auth_data, p->tvb, (int)l.off, (int)l.len, ENC_ASCII);
     smqp_note_eol(li, p->pinfo, l.eol_len);
     add_info(p->pinfo, p->first_in_frame, "Authentication data");
 }
@@ -309,21 +308,21 @@ static void dissect_suid(smqp_pdu *p)
 {
     smqp_line l = p->f->first;
     smqp_item item = { SMQP_I_SUID, { l.off, l.len }, NULL };
-    smqp_add_item(p->tree, p->tvb, p->pinfo, p->base, p->buf, &item);
+    smqp_add_item(p->tree, p->tvb, p->pinfo, p->buf, &item);
     smqp_note_eol(p->item, p->pinfo, l.eol_len);
     add_info(p->pinfo, p->first_in_frame,
-             wmem_strdup_printf(p->pinfo->pool, "SUID %s", span_text(p->pinfo, p->tvb, p->base, item.span)));
+             wmem_strdup_printf(p->pinfo->pool, "SUID %s", span_text(p->pinfo, p->tvb, item.span)));
 }
 
 static void dissect_unknown(smqp_pdu *p)
 {
     smqp_line l = p->f->first;
     smqp_span whole = { l.off, l.len };
-    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_line, p->tvb, p->base + (int)l.off, (int)l.len, ENC_UTF_8);
+    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_line, p->tvb, (int)l.off, (int)l.len, ENC_UTF_8);
     smqp_note_eol(li, p->pinfo, l.eol_len);
     expert_add_info(p->pinfo, li, &ei_smqp_unknown_verb);
     add_info(p->pinfo, p->first_in_frame,
-             wmem_strdup_printf(p->pinfo->pool, "Unknown: %s", span_text(p->pinfo, p->tvb, p->base, whole)));
+             wmem_strdup_printf(p->pinfo->pool, "Unknown: %s", span_text(p->pinfo, p->tvb, whole)));
 }
 
 /* Bytes of a PDU whose start the capture does not hold. */
@@ -363,7 +362,7 @@ static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
 static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
 {
     const smqp_frame *f = p->f;
-    proto_item *gi = proto_tree_add_boolean(p->tree, hf_smqp_from_server, p->tvb, p->base, 0, p->pi->from_server);
+    proto_item *gi = proto_tree_add_boolean(p->tree, hf_smqp_from_server, p->tvb, 0, 0, p->pi->from_server);
     proto_item_set_generated(gi);
 
     switch (f->kind) {
@@ -377,7 +376,7 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
         dissect_reply(p, rs);
         break;
     case SMQP_PDU_MESSAGE: {
-        unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->base, p->buf, 0, f->len);
+        unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, 0, f->len);
         add_info(p->pinfo, p->first_in_frame, wmem_strdup_printf(p->pinfo->pool, "Message (%u part%s)", parts,
                                                                  parts == 1 ? "" : "s"));
         break;
@@ -600,7 +599,7 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         tvbuff_t *pdu_tvb = offset == 0 && (int)f.len == total ? tvb : tvb_new_subset_length(tvb, offset, (gint)f.len);
         proto_item *ti_pdu = proto_tree_add_item(tree, proto_smqp, pdu_tvb, 0, -1, ENC_NA);
         smqp_pdu p = {
-            pdu_tvb, pinfo, proto_item_add_subtree(ti_pdu, ett_smqp), ti_pdu, 0, buf, &f, pi, key == 1,
+            pdu_tvb, pinfo, proto_item_add_subtree(ti_pdu, ett_smqp), ti_pdu, buf, &f, pi, key == 1,
         };
         dissect_pdu(&p, &rs, pi->cut);
         offset += (int)f.len;

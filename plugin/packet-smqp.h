@@ -66,29 +66,29 @@ extern guint smqp_pref_max_body;
 void smqp_register_fields(void);
 
 /* Adds one parsed item (a command argument or a reply datum), typed by
- * its kind. buf is the tvb's bytes from base. */
-void smqp_add_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int base,
+ * its kind. buf is the PDU tvb's bytes. */
+void smqp_add_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                    const uint8_t *buf, const smqp_item *item);
-void smqp_add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int base,
+void smqp_add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                     const uint8_t *buf, const smqp_items *it);
 
 /* Adds a header line "Name: value" of a message or data part: the generic
  * name/value pair plus the typed field of a known attribute. Returns the
  * attribute's definition, or NULL. */
-const smqp_attr_def *smqp_add_header(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int base,
+const smqp_attr_def *smqp_add_header(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                                      const uint8_t *buf, smqp_span line);
 
 /* Flags a line ending in a bare LF. */
 void smqp_note_eol(proto_item *item, packet_info *pinfo, unsigned eol_len);
 
 /* The message that follows a PUBLISH / NOTIFY line or answers GET
- * MESSAGE: [start, len) of buf, which is the tvb from base. Returns the
+ * MESSAGE: [start, len) of buf, which is the PDU tvb's bytes. Returns the
  * number of data parts. */
-unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int base,
+unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                               const uint8_t *buf, size_t start, size_t len);
 
 /* SET LOGIN CONTACT data lines, handed to media_type by the MIME type. */
-void smqp_dissect_contact(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int base,
+void smqp_dissect_contact(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                           const uint8_t *buf, size_t start, size_t len, const char *mime);
 
 #endif

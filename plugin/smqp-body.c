@@ -67,10 +67,10 @@ static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags
         expert_add_info(pinfo, item, &ei_smqp_bare_lf);
 }
 
-unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int base,
+unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                               const uint8_t *buf, size_t start, size_t len)
 {
-    proto_item *mi = proto_tree_add_item(tree, hf_smqp_msg, tvb, base + (int)start, (int)(len - start), ENC_NA);
+    proto_item *mi = proto_tree_add_item(tree, hf_smqp_msg, tvb, (int)start, (int)(len - start), ENC_NA);
     proto_tree *mt = proto_item_add_subtree(mi, ett_smqp_msg);
     proto_item *part_item = NULL;
     proto_tree *pt = NULL;
@@ -85,7 +85,7 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         if (ev.part != part && ev.kind != SMQP_ME_TERMINATOR && ev.kind != SMQP_ME_UNTERMINATED &&
             ev.kind != SMQP_ME_NEED_MORE) {
             part = ev.part;
-            part_item = proto_tree_add_item(mt, hf_smqp_part, tvb, base + (int)ev.span.off, 0, ENC_NA);
+            part_item = proto_tree_add_item(mt, hf_smqp_part, tvb, (int)ev.span.off, 0, ENC_NA);
             proto_item_append_text(part_item, " %u", part);
             pt = proto_item_add_subtree(part_item, ett_smqp_part);
             proto_item *gi = proto_tree_add_uint(pt, hf_smqp_part_number, tvb, 0, 0, part);
@@ -97,11 +97,11 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         switch (ev.kind) {
         case SMQP_ME_HEADER:
         case SMQP_ME_PART_HEADER: {
-            const smqp_attr_def *a = smqp_add_header(t, tvb, pinfo, base, buf, ev.span);
+            const smqp_attr_def *a = smqp_add_header(t, tvb, pinfo, buf, ev.span);
             if (a && a->attr == SMQP_ATTR_CONTENT_TYPE) {
                 smqp_span name, value;
                 smqp_parse_header_line(buf, ev.span, &name, &value);
-                media = media_key(pinfo, tvb, base + (int)value.off, (int)value.len);
+                media = media_key(pinfo, tvb, (int)value.off, (int)value.len);
             }
             smqp_note_eol(mi, pinfo, (ev.flags & SMQP_MF_BARE_LF) ? 1 : 2);
             break;
@@ -110,12 +110,12 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             smqp_note_eol(mi, pinfo, (ev.flags & SMQP_MF_BARE_LF) ? 1 : 2);
             break;
         case SMQP_ME_DATA:
-            item = proto_tree_add_item(t, hf_smqp_part_data, tvb, base + (int)ev.span.off, (int)ev.span.len, ENC_NA);
+            item = proto_tree_add_item(t, hf_smqp_part_data, tvb, (int)ev.span.off, (int)ev.span.len, ENC_NA);
             note_data_flags(pinfo, item, ev.flags);
-            hand_to_media(tvb, pinfo, t, base + (int)ev.span.off, (int)ev.span.len, media);
+            hand_to_media(tvb, pinfo, t, (int)ev.span.off, (int)ev.span.len, media);
             break;
         case SMQP_ME_TERMINATOR:
-            proto_tree_add_item(mt, hf_smqp_msg_terminator, tvb, base + (int)ev.span.off, (int)ev.span.len, ENC_NA);
+            proto_tree_add_item(mt, hf_smqp_msg_terminator, tvb, (int)ev.span.off, (int)ev.span.len, ENC_NA);
             return part;
         case SMQP_ME_UNTERMINATED:
             if (ev.flags & SMQP_MF_OVERLONG)
@@ -127,11 +127,11 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             return part;
         }
         if (part_item)
-            proto_item_set_end(part_item, tvb, base + (int)ev.next);
+            proto_item_set_end(part_item, tvb, (int)ev.next);
     }
 }
 
-void smqp_dissect_contact(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int base,
+void smqp_dissect_contact(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                           const uint8_t *buf, size_t start, size_t len, const char *mime)
 {
     /* the data runs to the empty line that closes it */
@@ -143,8 +143,8 @@ void smqp_dissect_contact(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
     }
     if (end == start)
         return;
-    proto_item *ci = proto_tree_add_item(tree, hf_smqp_contact_data, tvb, base + (int)start, (int)(end - start), ENC_NA);
+    proto_item *ci = proto_tree_add_item(tree, hf_smqp_contact_data, tvb, (int)start, (int)(end - start), ENC_NA);
     proto_tree *ct = proto_item_add_subtree(ci, ett_smqp_data);
-    hand_to_media(tvb, pinfo, ct, base + (int)start, (int)(end - start),
+    hand_to_media(tvb, pinfo, ct, (int)start, (int)(end - start),
                   mime ? wmem_ascii_strdown(pinfo->pool, mime, -1) : NULL);
 }

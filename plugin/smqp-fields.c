@@ -222,42 +222,41 @@ static void add_datetime(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, in
         expert_add_info_format(pinfo, pi, &ei_smqp_date_form, "Date-time in draft -00 day-month-year order");
 }
 
-static void add_uid(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int base, int hf,
+static void add_uid(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int hf,
                     const uint8_t *buf, smqp_span s, bool cmuid)
 {
-    proto_item *pi = proto_tree_add_item(tree, hf, tvb, base + (int)s.off, (int)s.len, ENC_UTF_8);
+    proto_item *pi = proto_tree_add_item(tree, hf, tvb, (int)s.off, (int)s.len, ENC_UTF_8);
     smqp_uid_parts p;
     if (!(cmuid ? smqp_parse_cmuid(buf, s, &p) : smqp_parse_smuid(buf, s, &p)))
         return;     /* a bare id, as in the PUBLISH line or GET MESSAGE */
     proto_tree *t = proto_item_add_subtree(pi, ett_smqp_uid);
     if (p.account.len)
-        proto_tree_add_item(t, hf_smqp_account, tvb, base + (int)p.account.off, (int)p.account.len, ENC_UTF_8);
+        proto_tree_add_item(t, hf_smqp_account, tvb, (int)p.account.off, (int)p.account.len, ENC_UTF_8);
     if (p.channel.len)
-        proto_tree_add_item(t, hf_smqp_channel, tvb, base + (int)p.channel.off, (int)p.channel.len, ENC_UTF_8);
-    proto_tree_add_item(t, hf_smqp_uid_host, tvb, base + (int)p.host.off, (int)p.host.len, ENC_UTF_8);
-    proto_tree_add_item(t, hf_smqp_uid_value, tvb, base + (int)p.uid.off, (int)p.uid.len, ENC_UTF_8);
+        proto_tree_add_item(t, hf_smqp_channel, tvb, (int)p.channel.off, (int)p.channel.len, ENC_UTF_8);
+    proto_tree_add_item(t, hf_smqp_uid_host, tvb, (int)p.host.off, (int)p.host.len, ENC_UTF_8);
+    proto_tree_add_item(t, hf_smqp_uid_value, tvb, (int)p.uid.off, (int)p.uid.len, ENC_UTF_8);
     if (p.created.len)
-        add_datetime(t, tvb, pinfo, hf_smqp_uid_created, buf, p.created, base + (int)p.created.off);
+        add_datetime(t, tvb, pinfo, hf_smqp_uid_created, buf, p.created, (int)p.created.off);
 }
 
 typedef struct {
     proto_tree *tree;
     tvbuff_t *tvb;
-    int base;
     int hf;
 } list_add_ctx;
 
 static void add_list_element(void *ctx, smqp_span item)
 {
     list_add_ctx *c = ctx;
-    proto_tree_add_item(c->tree, c->hf, c->tvb, c->base + (int)item.off, (int)item.len, ENC_UTF_8);
+    proto_tree_add_item(c->tree, c->hf, c->tvb, (int)item.off, (int)item.len, ENC_UTF_8);
 }
 
-static void add_typed(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int base,
+static void add_typed(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                       const uint8_t *buf, smqp_span s, const smqp_field *f, const char *canon)
 {
     int hf = *f->hf;
-    int off = base + (int)s.off;
+    int off = (int)s.off;
     int len = (int)s.len;
     uint32_t u;
     int32_t i;
@@ -319,10 +318,10 @@ static void add_typed(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int b
     }
     case FT_SMQP_CMUID:
     case FT_SMQP_SMUID:
-        add_uid(tree, tvb, pinfo, base, hf, buf, s, f->type == FT_SMQP_CMUID);
+        add_uid(tree, tvb, pinfo, hf, buf, s, f->type == FT_SMQP_CMUID);
         break;
     case FT_SMQP_LIST: {
-        list_add_ctx c = { tree, tvb, base, hf };
+        list_add_ctx c = { tree, tvb, hf };
         if (smqp_split_list(buf, s, add_list_element, &c, SMQP_MAX_ITEMS) > SMQP_MAX_ITEMS)
             proto_tree_add_expert(tree, pinfo, &ei_smqp_too_many_items, tvb, off, len);
         break;
@@ -330,36 +329,36 @@ static void add_typed(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int b
     }
 }
 
-void smqp_add_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int base,
+void smqp_add_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                    const uint8_t *buf, const smqp_item *item)
 {
-    add_typed(tree, tvb, pinfo, base, buf, item->span, &item_fields[item->kind], item->canon);
+    add_typed(tree, tvb, pinfo, buf, item->span, &item_fields[item->kind], item->canon);
 }
 
-void smqp_add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int base,
+void smqp_add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                     const uint8_t *buf, const smqp_items *it)
 {
     for (unsigned k = 0; k < it->n_items; k++)
-        smqp_add_item(tree, tvb, pinfo, base, buf, &it->items[k]);
+        smqp_add_item(tree, tvb, pinfo, buf, &it->items[k]);
     if (it->problems & SMQP_P_TOO_MANY)
         proto_tree_add_expert(tree, pinfo, &ei_smqp_too_many_items, tvb, 0, 0);
 }
 
-const smqp_attr_def *smqp_add_header(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int base,
+const smqp_attr_def *smqp_add_header(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                                      const uint8_t *buf, smqp_span line)
 {
     smqp_span name, value;
-    int off = base + (int)line.off;
+    int off = (int)line.off;
     proto_item *pi = proto_tree_add_item(tree, hf_smqp_msg_header, tvb, off, (int)line.len, ENC_UTF_8);
     if (!smqp_parse_header_line(buf, line, &name, &value))
         return NULL;
     proto_tree *t = proto_item_add_subtree(pi, ett_smqp_header);
-    proto_tree_add_item(t, hf_smqp_msg_header_name, tvb, base + (int)name.off, (int)name.len, ENC_UTF_8);
-    proto_tree_add_item(t, hf_smqp_msg_header_value, tvb, base + (int)value.off, (int)value.len, ENC_UTF_8);
+    proto_tree_add_item(t, hf_smqp_msg_header_name, tvb, (int)name.off, (int)name.len, ENC_UTF_8);
+    proto_tree_add_item(t, hf_smqp_msg_header_value, tvb, (int)value.off, (int)value.len, ENC_UTF_8);
     const smqp_attr_def *a = smqp_lookup_attr(buf, name);
     if (a) {
         smqp_field f = { attr_fields[a->attr], attr_type(a->type), &hf_smqp_msg_timeout_infinite };
-        add_typed(t, tvb, pinfo, base, buf, value, &f, NULL);
+        add_typed(t, tvb, pinfo, buf, value, &f, NULL);
     }
     return a;
 }
