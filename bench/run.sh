@@ -137,6 +137,19 @@ icount text-plugin "$with" text-slice V &
 icount text-noplugin "$without" text-slice V &
 wait
 icount empty "$with" empty V
+# The dissector's own instructions: the inclusive cost of its entry point on
+# the SMQP slice, with data parts not handed to media dissectors (-V -2).
+# SMQP_BENCH_BASELINE=other/smqp.so measures that plugin the same way.
+own() {   # plugin name
+    SMQP_HOME=$(mktemp -d "$work/home-own.XXXXXX") SMQP_PLUGIN=$1 SMQP_CALLGRIND=$work/ir.$2 \
+        SMQP_CALLGRIND_OUT=$work/cg.$2 "$top/tests/smqp-tshark" -r "$work/smqp-slice.pcap" "${V[@]}" \
+        -o smqp.media:FALSE >/dev/null 2>&1
+    callgrind_annotate --inclusive=yes "$work/cg.$2" |
+        awk '/packet-smqp\.c:dissect_smqp(_heur)?( |$)/ { gsub(",", "", $1); s += $1 } END { print s + 0 }'
+}
+own_cost=$(own "$SMQP_PLUGIN" own)
+base_cost=
+[[ -z ${SMQP_BENCH_BASELINE:-} ]] || base_cost=$(own "$SMQP_BENCH_BASELINE" own-baseline)
 I() { cat "$work/ir.$1"; }
 ipct() { calc %.2f "($(I "$1") - $(I "$2")) / ($(I "$2") - $(I empty)) * 100"; }
 
@@ -189,6 +202,8 @@ lin_m_raw=$(calc %.2f "$(M smqp-V) / (4 * $(M "smqp-V-$((mb / 4))"))")
     echo "| time at $mb MB / (4 x time at $((mb / 4)) MB), start-up cost subtracted | $lin_t | within 10 % of 1 |"
     echo "| peak RSS at $mb MB / (4 x at $((mb / 4)) MB), start-up RSS subtracted | $lin_m | within 10 % of 1 |"
     echo "| the same two, raw (start-up included) | $lin_t_raw, $lin_m_raw | |"
+    echo "| the dissector's own instructions (inclusive cost of its entry, first $slice packets, -V -2, no media hand-off) | $own_cost | |"
+    [[ -z $base_cost ]] || echo "| the same for the baseline plugin $SMQP_BENCH_BASELINE | $base_cost | not below this build's |"
     echo
     echo "Reading the table: with a dissector disabled, TCP offers every payload"
     echo "segment to each TCP heuristic dissector before it falls to Data, and -V"

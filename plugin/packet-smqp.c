@@ -546,17 +546,10 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             if (!pi || pi->len > (guint32)remaining)
                 return can_hold ? hold(pinfo, NULL, ti, key, offset, total, 0) : total;
             continuation = pi->continuation;
-            if (continuation)
-                memset(&f, 0, sizeof f);
-            else
-                smqp_frame_pdu(buf, (size_t)remaining, &pi->ctx, &f);
-            /* TCP may hand back exactly the PDU, without the bytes after
-             * it that decided its end: what the first pass saw stands */
-            if (!f.complete && f.first.len == 0 && f.first.eol_len == 0)
-                f.first.len = MIN(pi->len, SMQP_MAX_LINE);
-            f.kind = continuation ? SMQP_PDU_CONTINUATION : pi->kind;
+            /* what the first pass cut stands (TCP may hand back exactly the
+             * PDU, without the bytes after it that decided its end) */
+            smqp_frame_replay(buf, pi->len, continuation ? SMQP_PDU_CONTINUATION : pi->kind, &f);
             f.overlong = pi->overlong;
-            f.len = pi->len;
             f.complete = !pi->cut;
         } else {
             smqp_pdu_info fresh;

@@ -195,6 +195,24 @@ bool smqp_is_verb_like(const uint8_t *buf, smqp_line l)
     return n > 0 && n <= SMQP_MAX_VERB && (n == l.len || buf[l.off + n] == ' ');
 }
 
+void smqp_frame_replay(const uint8_t *buf, size_t len, smqp_pdu_kind kind, smqp_frame *f)
+{
+    f->kind = kind;
+    f->complete = true;
+    f->len = len;
+    f->need = 0;
+    f->overlong = false;
+    if (!smqp_next_line(buf, len, 0, &f->first)) {
+        f->first.off = 0;
+        f->first.len = len < SMQP_MAX_LINE ? len : SMQP_MAX_LINE;
+        f->first.eol_len = 0;
+    }
+    if (kind == SMQP_PDU_COMMAND) {
+        smqp_span s = { f->first.off, f->first.len };
+        smqp_parse_command(buf, s, &f->cmd);
+    }
+}
+
 smqp_first smqp_judge_line(const uint8_t *buf, size_t len, size_t off, bool partial)
 {
     smqp_line l;

@@ -55,6 +55,11 @@ void smqp_frame_pdu(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, s
  * answer (501), where binary garbage gets none. */
 bool smqp_is_verb_like(const uint8_t *buf, smqp_line l);
 
+/* A PDU cut before (by smqp_frame_pdu, with its kind) set up again from its
+ * own len bytes, without walking it: the first line, and the command when
+ * it is one. Later passes use it. */
+void smqp_frame_replay(const uint8_t *buf, size_t len, smqp_pdu_kind kind, smqp_frame *f);
+
 /* How much a line says that a connection speaks SMQP. */
 typedef enum {
     SMQP_FIRST_STRONG,     /* a banner, or a command whose verb and resource
