@@ -438,7 +438,7 @@ static bool cut_first_pass(smqp_conv *conv, packet_info *pinfo, const uint8_t *b
             /* up to the boundary, or to the line still unfinished */
             memset(f, 0, sizeof *f);
             f->kind = SMQP_PDU_CONTINUATION;
-            f->complete = sync > 0 || len > SMQP_MAX_LINE;
+            f->complete = sync > 0 || len >= SMQP_MAX_LINE;
             f->len = sync > 0 ? sync : len;
             *continuation = true;
             return f->complete;
@@ -653,7 +653,7 @@ static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
             size_t tail;
             if (!smqp_find_command_line(tvb_get_ptr(tvb, 0, len), (size_t)len, &tail)) {
                 if (!smqp_pref_desegment || !pinfo->can_desegment || tail >= (size_t)len ||
-                    (size_t)len - tail > SMQP_MAX_LINE)
+                    (size_t)len - tail >= SMQP_MAX_LINE)
                     return 0;
                 if (tail > 0 && !PINFO_FD_VISITED(pinfo))
                     note_held(pinfo, 1, (int)tail);

@@ -24,7 +24,7 @@ static void incomplete(smqp_frame *f)
  * worth waiting for. */
 static bool line_overlong(size_t len, size_t q)
 {
-    return len - q > SMQP_MAX_LINE;
+    return len - q >= SMQP_MAX_LINE;
 }
 
 static size_t line_end(smqp_line l)
@@ -130,7 +130,7 @@ void smqp_frame_pdu(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, s
     memset(f, 0, sizeof *f);
     f->kind = SMQP_PDU_UNKNOWN;
     if (!smqp_next_line(buf, len, 0, &f->first)) {
-        if (len <= SMQP_MAX_LINE) {
+        if (len < SMQP_MAX_LINE) {
             incomplete(f);
             return;
         }

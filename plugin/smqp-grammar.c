@@ -27,8 +27,9 @@ bool smqp_next_line(const uint8_t *buf, size_t buflen, size_t off, smqp_line *li
     if (off >= buflen)
         return false;
     /* a line is looked for within SMQP_MAX_LINE bytes only, so a longer
-     * one is overlong whether or not its end has arrived yet */
-    size_t window = buflen - off > SMQP_MAX_LINE + 1 ? SMQP_MAX_LINE + 1 : buflen - off;
+     * one is overlong whether or not its end has arrived yet, and known to
+     * be as soon as those bytes are there (the cut needs no byte after it) */
+    size_t window = buflen - off > SMQP_MAX_LINE ? SMQP_MAX_LINE : buflen - off;
     const uint8_t *lf = memchr(buf + off, '\n', window);
     if (!lf)
         return false;

@@ -30,7 +30,7 @@ typedef struct {
 #define SMQP_MAX_LINE 65536
 
 /* Finds the line starting at off. False when no LF lies in [off, buflen)
- * within SMQP_MAX_LINE + 1 bytes of off. */
+ * within SMQP_MAX_LINE bytes of off. */
 bool smqp_next_line(const uint8_t *buf, size_t buflen, size_t off, smqp_line *line);
 
 /* Next space-separated word in [*pos, end); advances *pos past it. */

@@ -155,7 +155,7 @@ static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_m
         size_t q = end + (buf[end] == '\n' ? 1 : 2);
         smqp_line l;
         bool have = smqp_next_line(buf, len, q, &l);
-        if (!have && len - q <= SMQP_MAX_LINE) {
+        if (!have && len - q < SMQP_MAX_LINE) {
             finish(w, ev, SMQP_ME_NEED_MORE);
             return;
         }
@@ -184,7 +184,7 @@ static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_m
     if (q) {
         smqp_line l;
         if (!smqp_next_line(buf, len, q, &l)) {
-            if (len - q <= SMQP_MAX_LINE) {
+            if (len - q < SMQP_MAX_LINE) {
                 finish(w, ev, SMQP_ME_NEED_MORE);
                 return;
             }
@@ -228,7 +228,7 @@ void smqp_msg_walk_next(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp
         return;
     }
     if (!smqp_next_line(buf, len, w->pos, &l)) {
-        if (len - w->pos > SMQP_MAX_LINE) {
+        if (len - w->pos >= SMQP_MAX_LINE) {
             ev->flags |= SMQP_MF_OVERLONG;
             finish(w, ev, SMQP_ME_UNTERMINATED);
         } else {

@@ -304,6 +304,10 @@ static void test_messages(void)
     memset(big, 'A', sizeof big);
     smqp_frame_pdu(big, sizeof big, &ctx, &f);
     CHECK(f.complete && f.overlong && f.len == SMQP_MAX_LINE, "an endless line is cut at SMQP_MAX_LINE, not waited for");
+    smqp_frame_pdu(big, SMQP_MAX_LINE, &ctx, &f);
+    CHECK(f.complete && f.len == SMQP_MAX_LINE, "the cut needs no byte after it (no PDU end at a segment edge waits)");
+    smqp_frame_pdu(big, SMQP_MAX_LINE - 1, &ctx, &f);
+    CHECK(!f.complete, "one byte short of the bound: waits");
     test_undelimited_bound();
 }
 
