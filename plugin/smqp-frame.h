@@ -36,9 +36,11 @@ typedef struct {
     smqp_pdu_kind kind;
     bool complete;
     size_t len;            /* complete: the PDU's length */
-    size_t need;           /* incomplete: nothing is decided before the
-                              buffer is this long (0: any byte more may do);
-                              set only inside a large declared data part */
+    size_t need;           /* incomplete: the bytes to ask for at once (0:
+                              any byte more may do); set only inside a
+                              declared part over SMQP_SCAN_WINDOW, where a
+                              "." line in them is seen once they are all
+                              there, so the PDU may end before need */
     bool overlong;         /* a line had no end within SMQP_MAX_LINE */
     smqp_line first;       /* the first line */
     smqp_command cmd;      /* COMMAND: the parsed command line */
