@@ -416,6 +416,14 @@ def main():
     status = 0
     with tempfile.TemporaryDirectory(prefix="smqp-invariance-") as tmp:
         os.chmod(tmp, 0o755)
+        # the plugin must be the one just built, and loaded (else every
+        # capture decodes as Data, the same under any segmentation)
+        home = tempfile.mkdtemp(prefix="home-", dir=tmp)
+        loaded = subprocess.run([os.path.join(HERE, "smqp-tshark"), "--check-loaded"],
+                                env=dict(os.environ, SMQP_HOME=home), check=False)
+        if loaded.returncode != 0:
+            print("FAIL: tshark did not load the freshly built smqp.so")
+            return 1
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
             jobs = [pool.submit(run_capture, c, schemes, cuts, damages, tmp) for c in a.captures]
             for job in jobs:
