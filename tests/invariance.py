@@ -26,7 +26,7 @@ decodes original and rewrite in one pass and with -2. Checked:
                  left out), and nothing before it is decoded as a command
 
 Captures whose streams have gaps or retransmissions are skipped (the tool
-refuses them); tests/check-capture.sh covers them. Exit status 1 on any
+refuses them); tools/smqp-regress covers them. Exit status 1 on any
 difference, with the first differences printed.
 """
 import argparse
@@ -62,7 +62,7 @@ CONTEXT_FIELDS = {"smqp.request_in", "smqp.response_in", "smqp.time", "smqp.repl
 
 
 def tshark_options(pcap):
-    expect = os.path.join(HERE, "expect", os.path.basename(pcap)[:-5] + ".expect")
+    expect = os.path.splitext(pcap)[0] + ".expect"
     opts = ["-n", "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE",
             "-o", "tcp.check_checksum:FALSE", "-o", "tcp.try_heuristic_first:FALSE"]
     if os.path.exists(expect):
