@@ -9,10 +9,6 @@
 #include "smqp-compat.h"
 #include "packet-smqp.h"
 
-#ifdef SMQP_HAVE_PLUGIN_DESCRIBE
-#include <wsutil/plugins.h>
-#endif
-
 WS_DLL_PUBLIC_DEF const char plugin_version[] = PLUGIN_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
@@ -23,7 +19,7 @@ WS_DLL_PUBLIC uint32_t plugin_describe(void);
 
 uint32_t plugin_describe(void)
 {
-    return WS_PLUGIN_DESC_DISSECTOR;
+    return SMQP_PLUGIN_DESC_DISSECTOR;
 }
 #endif
 
