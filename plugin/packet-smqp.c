@@ -18,6 +18,7 @@
 #include "packet-smqp.h"
 #include "smqp-conversation.h"
 #include "smqp-frame.h"
+#include "smqp-stats.h"
 
 #define SMQP_TCP_PORTS "720-721"
 
@@ -359,6 +360,29 @@ static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
     }
 }
 
+static void queue_tap(smqp_pdu *p, const smqp_reply_summary *rs)
+{
+    if (!smqp_stats_listening())
+        return;
+    smqp_tap_info ti;
+    memset(&ti, 0, sizeof ti);
+    ti.kind = p->f->kind;
+    ti.from_server = p->pi->from_server;
+    if (ti.kind == SMQP_PDU_COMMAND) {
+        const smqp_command *cmd = &p->f->cmd;
+        ti.verb = cmd->verb->verb;
+        ti.form = cmd->form;
+        const smqp_item *change = smqp_find_item(&cmd->it, SMQP_I_CHANGE);
+        if (change)
+            ti.change = span_text(p->pinfo, p->tvb, change->span);
+    } else if (ti.kind == SMQP_PDU_REPLY) {
+        ti.reply_code = rs->code;
+        ti.reply_challenge = rs->challenge;
+        ti.answers = p->pi->answers;
+    }
+    smqp_stats_queue(p->pinfo, &ti);
+}
+
 static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
 {
     const smqp_frame *f = p->f;
@@ -405,6 +429,7 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
     if (cut)
         expert_add_info(p->pinfo, p->item, &ei_smqp_incomplete);
     add_tracking(p, rs);
+    queue_tap(p, rs);
 }
 
 /* Whether the PDUs after the first, from offset on, are all complete, as
@@ -786,6 +811,7 @@ void proto_register_smqp(void)
     expert_module_t *em = expert_register_protocol(proto_smqp);
     expert_register_field_array(em, ei, array_length(ei));
     smqp_register_fields();
+    smqp_stats_register(proto_smqp);
 
     module_t *m = prefs_register_protocol(proto_smqp, NULL);
     prefs_register_bool_preference(m, "desegment",

@@ -218,7 +218,8 @@ static void settle_roles(smqp_conv *c, packet_info *pinfo, const smqp_frame *f)
     c->listener_is_server = sent_by_listener(c, pinfo) == sender_is_server;
 }
 
-static smqp_trans *open_trans(smqp_conv *c, packet_info *pinfo, bool from_server, const smqp_form *form)
+static smqp_trans *open_trans(smqp_conv *c, packet_info *pinfo, bool from_server, smqp_trans_opener opener,
+                              const smqp_form *form)
 {
     wmem_list_t *l = c->pending[from_server];
     if (wmem_list_count(l) >= SMQP_MAX_PENDING)
@@ -227,6 +228,7 @@ static smqp_trans *open_trans(smqp_conv *c, packet_info *pinfo, bool from_server
     smqp_trans *t = wmem_new0(wmem_file_scope(), smqp_trans);
     t->req_frame = pinfo->num;
     t->req_time = pinfo->abs_ts;
+    t->opener = opener;
     t->form = form;
     wmem_list_append(l, t);
     return t;
@@ -316,19 +318,19 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
     case SMQP_PDU_COMMAND:
         /* a command of no known form is still answered (400, 501) */
         if (!f->cmd.form || f->cmd.form->expects_reply)
-            pi->opens = open_trans(c, pinfo, srv, f->cmd.form);
+            pi->opens = open_trans(c, pinfo, srv, f->cmd.form ? SMQP_T_COMMAND : SMQP_T_UNKNOWN, f->cmd.form);
         if (starts_auth_exchange(buf, &f->cmd))
             c->auth_pending = true;
         break;
     case SMQP_PDU_UNKNOWN:
         /* an unknown verb from the client is answered too (501) */
         if (!srv && smqp_is_verb_like(buf, f->first))
-            pi->opens = open_trans(c, pinfo, srv, NULL);
+            pi->opens = open_trans(c, pinfo, srv, SMQP_T_UNKNOWN, NULL);
         break;
     case SMQP_PDU_SUID:
         /* the callback greeting is answered like a command */
         c->suid_seen = true;
-        pi->opens = open_trans(c, pinfo, srv, NULL);
+        pi->opens = open_trans(c, pinfo, srv, SMQP_T_GREETING, NULL);
         break;
     case SMQP_PDU_REPLY:
         if (reply->challenge) {
@@ -348,7 +350,7 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
             /* two-phase acknowledgement: the client's 310/312 is itself
              * confirmed by the server's 310 */
             if (form->verb == SMQP_VERB_NOTIFY && (reply->code == 310 || reply->code == 312))
-                pi->opens = open_trans(c, pinfo, srv, NULL);
+                pi->opens = open_trans(c, pinfo, srv, SMQP_T_ACK, NULL);
             if (form->reply_data == SMQP_RD_MESSAGE && reply->code / 100 == 2)
                 c->expect_message = true;
         }

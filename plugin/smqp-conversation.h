@@ -18,12 +18,21 @@
 #define SMQP_SERVER_PORT 720
 #define SMQP_CALLBACK_PORT 721
 
+/* What opened a transaction. */
+typedef enum {
+    SMQP_T_COMMAND,             /* a command of a known form */
+    SMQP_T_UNKNOWN,             /* a command or verb-like line of no known form */
+    SMQP_T_GREETING,            /* the callback connection's SUID line */
+    SMQP_T_ACK                  /* a client's 310/312, confirmed by the server */
+} smqp_trans_opener;
+
 /* A command (or NOTIFY, or a client's first-phase 310) and its answer. */
 typedef struct {
     guint32 req_frame;
     guint32 rsp_frame;
     nstime_t req_time;
-    const smqp_form *form;      /* NULL for the second phase of an ACK */
+    smqp_trans_opener opener;
+    const smqp_form *form;      /* SMQP_T_COMMAND only */
 } smqp_trans;
 
 /* What the first pass learnt about one PDU, kept for later passes. */

@@ -1,0 +1,36 @@
+/* smqp-stats.h
+ * The "smqp" tap and what listens to it: the statistics tree
+ * (-z smqp,tree) and service response times (-z smqp,srt).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SMQP_STATS_H
+#define SMQP_STATS_H
+
+#include <epan/packet.h>
+
+#include "smqp-conversation.h"
+
+/* What one SMQP PDU tells the taps. */
+typedef struct {
+    smqp_pdu_kind kind;
+    bool from_server;
+    smqp_verb verb;             /* commands: the verb, also of unknown forms */
+    const smqp_form *form;      /* commands: the form, NULL when unknown */
+    const char *change;         /* NOTIFY MESSAGE / TOPIC: the change word, or NULL */
+    uint16_t reply_code;        /* replies: the code of the last line */
+    bool reply_challenge;       /* replies: a "+ data" challenge, not an answer */
+    const smqp_trans *answers;  /* replies: the transaction closed, or NULL */
+} smqp_tap_info;
+
+/* Registers the tap and its statistics (from proto_register_smqp). */
+void smqp_stats_register(int proto);
+
+/* Whether anything listens to the tap (else a PDU's tap data need not be
+ * gathered at all). */
+bool smqp_stats_listening(void);
+
+/* Hands a PDU to the tap's listeners; ti is copied. */
+void smqp_stats_queue(packet_info *pinfo, const smqp_tap_info *ti);
+
+#endif

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The statistics of a capture against numbers worked out by hand:
+#   SMQP_PLUGIN=build/smqp.so tests/check-stats.sh CAPTURE.pcap EXPECT
+# EXPECT lists "tree NAME COUNT" (a node of -z smqp,tree: depth as leading
+# dots, spaces as _) and "srt COMMAND CALLS MIN MAX" (a row of
+# -z smqp,srt). Both statistics must show exactly those nodes and rows,
+# with one pass and with two (-2). Only names and numbers are compared, so
+# the layout of each Wireshark release does not matter.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+pcap=$1 expect=$2
+name=$(basename "$pcap" .pcap)
+SMQP_HOME=$(mktemp -d /tmp/smqp-home.XXXXXX)
+export SMQP_HOME
+trap 'rm -rf "$SMQP_HOME"' EXIT
+"$here/smqp-tshark" --check-loaded || exit 1
+
+# the statistics' lines in the expectation file's form
+observed() {   # extra tshark options
+    "$here/smqp-tshark" -r "$pcap" -n -q "$@" -z smqp,tree -z smqp,srt 2>&1 | awk '
+        /^SMQP:$/ { tree = 1; next }
+        /^SMQP SRT Statistics:/ { tree = 0; srt = 1; next }
+        /^[-=]+$/ { next }
+        tree && match($0, /^ *[^ ].*[^ ]  +[0-9]+ /) {
+            line = $0
+            depth = match(line, /[^ ]/) - 1
+            sub(/^ +/, "", line)
+            n = split(line, w, /  +/)
+            label = w[1]; gsub(/ /, "_", label)
+            printf "tree %s%s %s\n", substr("..........", 1, depth), label, w[2]
+        }
+        srt && /^ *[0-9]+  / {
+            line = $0
+            sub(/^ *[0-9]+ +/, "", line)
+            n = split(line, w, /  +/)
+            label = w[1]; gsub(/ /, "_", label)
+            if (n < 4) next
+            printf "srt %s %s %s %s\n", label, w[2], w[3], w[4]
+        }' | sort
+}
+want=$(grep -v '^#' "$expect" | grep -v '^ *$' | sort)
+fail=0
+for pass in one two; do
+    opts=()
+    [[ $pass == two ]] && opts=(-2)
+    got=$(observed "${opts[@]}")
+    if ! diff -u --label "$expect" --label "$name, $pass pass" <(printf '%s\n' "$want") <(printf '%s\n' "$got"); then
+        echo "FAIL $name: statistics differ ($pass pass)"
+        fail=1
+    fi
+done
+((fail)) || echo "ok $name: statistics as worked out by hand, one pass and two"
+exit $fail
