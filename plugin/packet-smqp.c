@@ -169,6 +169,27 @@ static void dissect_banner(smqp_pdu *p)
     add_info(p->pinfo, p->first_in_frame, span_text(p->pinfo, p->tvb, whole));
 }
 
+/* The credentials tap: a password sent in clear (PASSWORD), and the
+ * account and method of a login by any other method. */
+static void report_credential(smqp_pdu *p, const smqp_form *form, const smqp_items *it)
+{
+    const smqp_item *account = smqp_find_item(it, SMQP_I_ACCOUNT);
+    const char *name = account ? span_text(p->pinfo, p->tvb, account->span) : NULL;
+    if (form->verb == SMQP_VERB_PASSWORD) {
+        if (smqp_find_item(it, SMQP_I_PASSWORD))
+            smqp_stats_credential(p->pinfo, name, true, "PASSWORD in clear");
+        return;
+    }
+    if (form->args != SMQP_ARGS_LOGIN && form->args != SMQP_ARGS_AUTH)
+        return;
+    const smqp_item *method = smqp_find_item(it, SMQP_I_AUTH_METHOD);
+    if (!method || smqp_span_eq(p->buf, method->span, "CLEAR"))
+        return;
+    smqp_stats_credential(p->pinfo, name, false,
+                          wmem_strdup_printf(p->pinfo->pool, "%s %s (no password in clear)", form_name(p->pinfo->pool, form),
+                                             span_text(p->pinfo, p->tvb, method->span)));
+}
+
 static void dissect_command(smqp_pdu *p)
 {
     const smqp_command *cmd = &p->f->cmd;
@@ -195,6 +216,8 @@ static void dissect_command(smqp_pdu *p)
         expert_add_info(p->pinfo, li, &ei_smqp_bad_value);
     if (form && form->verb == SMQP_VERB_PASSWORD && smqp_find_item(&cmd->it, SMQP_I_PASSWORD))
         expert_add_info(p->pinfo, li, &ei_smqp_clear_password);
+    if (form)
+        report_credential(p, form, &cmd->it);
 
     if (form && !PINFO_FD_VISITED(p->pinfo)) {
         if (form->args == SMQP_ARGS_CONNECTTO || form->args == SMQP_ARGS_NOTIFY_PORT)

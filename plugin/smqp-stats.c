@@ -1,5 +1,6 @@
 /* smqp-stats.c
- * The "smqp" tap, the statistics tree and service response times.
+ * SMQP's taps: the "smqp" tap, the statistics tree, service response
+ * times, and the records of Wireshark's "credentials" tap.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,6 +13,36 @@
 #include "smqp-stats.h"
 
 static int smqp_tap = -1;
+static int credentials_tap = -1;
+
+/* A record of the credentials tap. Wireshark does not install its header
+ * (ui/tap-credentials.h); the layout is the same from 4.0 to 4.6. */
+typedef struct {
+    unsigned num;               /* frame of the password */
+    unsigned username_num;      /* frame that names the account */
+    unsigned password_hf_id;    /* field holding the password, or 0 */
+    char *username;
+    const char *proto;
+    char *info;
+} smqp_credential;
+
+void smqp_stats_credential(packet_info *pinfo, const char *account, bool password_here, const char *how)
+{
+    if (!have_tap_listener(credentials_tap))
+        return;
+    smqp_credential *c = wmem_new0(pinfo->pool, smqp_credential);
+    c->num = pinfo->num;
+    c->username_num = pinfo->num;
+    if (password_here) {
+        int hf = proto_registrar_get_id_byname("smqp.password");
+        c->password_hf_id = hf > 0 ? (unsigned)hf : 0;
+    }
+    /* Wireshark's own placeholder for an unknown user name */
+    c->username = wmem_strdup(pinfo->pool, account ? account : "n.a.");
+    c->proto = "SMQP";
+    c->info = wmem_strdup(pinfo->pool, how);
+    tap_queue_packet(credentials_tap, pinfo, c);
+}
 
 bool smqp_stats_listening(void)
 {
@@ -147,6 +178,7 @@ static tap_packet_status smqp_srt_packet(void *pss, packet_info *pinfo, epan_dis
 void smqp_stats_register(int proto)
 {
     smqp_tap = register_tap("smqp");
+    credentials_tap = register_tap("credentials");
     stats_tree_register_plugin("smqp", "smqp", "SMQP", 0, smqp_tree_packet, smqp_tree_init, NULL);
     register_srt_table(proto, NULL, 1, smqp_srt_packet, smqp_srt_init, NULL);
 }

@@ -1,6 +1,7 @@
 /* smqp-stats.h
- * The "smqp" tap and what listens to it: the statistics tree
- * (-z smqp,tree) and service response times (-z smqp,srt).
+ * SMQP's taps: its own ("smqp"), with what listens to it, the statistics
+ * tree (-z smqp,tree) and service response times (-z smqp,srt); and
+ * Wireshark's "credentials" tap (-z credentials).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -32,5 +33,10 @@ bool smqp_stats_listening(void);
 
 /* Hands a PDU to the tap's listeners; ti is copied. */
 void smqp_stats_queue(packet_info *pinfo, const smqp_tap_info *ti);
+
+/* Reports a login to the credentials tap: account as sent (NULL: not on
+ * this line), whether this frame carries the password in clear, and a
+ * note on how (method). */
+void smqp_stats_credential(packet_info *pinfo, const char *account, bool password_here, const char *how);
 
 #endif

@@ -2,10 +2,11 @@
 # The statistics of a capture against numbers worked out by hand:
 #   SMQP_PLUGIN=build/smqp.so tests/check-stats.sh CAPTURE.pcap EXPECT
 # EXPECT lists "tree NAME COUNT" (a node of -z smqp,tree: depth as leading
-# dots, spaces as _) and "srt COMMAND CALLS MIN MAX" (a row of
-# -z smqp,srt). Both statistics must show exactly those nodes and rows,
-# with one pass and with two (-2). Only names and numbers are compared, so
-# the layout of each Wireshark release does not matter.
+# dots, spaces as _), "srt COMMAND CALLS MIN MAX" (a row of -z smqp,srt)
+# and "credential FRAME USERNAME INFO" (a record of -z credentials, spaces
+# as _). For each kind the file names, the statistic must show exactly
+# those lines, with one pass and with two (-2). Only names and numbers are
+# compared, so the layout of each Wireshark release does not matter.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pcap=$1 expect=$2
@@ -17,9 +18,17 @@ trap 'rm -rf "$SMQP_HOME"' EXIT
 
 # the statistics' lines in the expectation file's form
 observed() {   # extra tshark options
-    "$here/smqp-tshark" -r "$pcap" -n -q "$@" -z smqp,tree -z smqp,srt 2>&1 | awk '
+    "$here/smqp-tshark" -r "$pcap" -n -q "$@" -z smqp,tree -z smqp,srt -z credentials 2>&1 | awk '
         /^SMQP:$/ { tree = 1; next }
         /^SMQP SRT Statistics:/ { tree = 0; srt = 1; next }
+        /^Packet +Protocol +Username/ { tree = 0; srt = 0; cred = 1; next }
+        cred && /^[0-9]+ +SMQP / {
+            line = $0
+            n = split(line, w, / +/)
+            info = w[4]
+            for (i = 5; i <= n; i++) info = info "_" w[i]
+            printf "credential %s %s %s\n", w[1], w[3], info
+        }
         /^[-=]+$/ { next }
         tree && match($0, /^ *[^ ].*[^ ]  +[0-9]+ /) {
             line = $0
@@ -39,11 +48,12 @@ observed() {   # extra tshark options
         }' | sort
 }
 want=$(grep -v '^#' "$expect" | grep -v '^ *$' | sort)
+kinds=$(cut -d' ' -f1 <<<"$want" | sort -u | paste -sd'|')
 fail=0
 for pass in one two; do
     opts=()
     [[ $pass == two ]] && opts=(-2)
-    got=$(observed "${opts[@]}")
+    got=$(observed "${opts[@]}" | grep -E "^($kinds) ")
     if ! diff -u --label "$expect" --label "$name, $pass pass" <(printf '%s\n' "$want") <(printf '%s\n' "$got"); then
         echo "FAIL $name: statistics differ ($pass pass)"
         fail=1
