@@ -118,7 +118,8 @@ static bool text_to_address(const uint8_t *buf, smqp_span s, address *addr, wmem
 /* CONNECTTO / SET NOTIFY PORT (the listener is the SMQP client, by
  * default at the client's own address) and 311 redirect (the listener is
  * a server, by default the replying server's address). */
-static void expect_connection(packet_info *pinfo, const uint8_t *buf, const smqp_items *it,
+static void expect_connection(const smqp_conv *conv, packet_info *pinfo, const char *method,
+                              const uint8_t *buf, const smqp_items *it,
                               bool callback, const address *default_addr, const address *peer)
 {
     smqp_span addr_span = { 0, 0 };
@@ -136,7 +137,7 @@ static void expect_connection(packet_info *pinfo, const uint8_t *buf, const smqp
     address addr;
     if (!text_to_address(buf, addr_span, &addr, pinfo->pool))
         copy_address_shallow(&addr, default_addr);
-    smqp_conv_expect(pinfo, &addr, (guint16)port, peer, callback, smqp_handle);
+    smqp_conv_expect(conv, pinfo, method, &addr, (guint16)port, peer, callback, smqp_handle);
 }
 
 /* ---- PDUs ---------------------------------------------------------------- */
@@ -150,6 +151,7 @@ typedef struct {
     const smqp_frame *f;
     smqp_pdu_info *pi;
     bool first_in_frame;
+    const smqp_conv *conv;
 } smqp_pdu;
 
 static void dissect_banner(smqp_pdu *p)
@@ -221,7 +223,8 @@ static void dissect_command(smqp_pdu *p)
 
     if (form && !PINFO_FD_VISITED(p->pinfo)) {
         if (form->args == SMQP_ARGS_CONNECTTO || form->args == SMQP_ARGS_NOTIFY_PORT)
-            expect_connection(p->pinfo, p->buf, &cmd->it, true, &p->pinfo->src, &p->pinfo->dst);
+            expect_connection(p->conv, p->pinfo, form->args == SMQP_ARGS_CONNECTTO ? "CONNECTTO" : "SET NOTIFY PORT",
+                              p->buf, &cmd->it, true, &p->pinfo->src, &p->pinfo->dst);
     }
 
     size_t body_start = l.off + l.len + l.eol_len;
@@ -303,7 +306,8 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
         smqp_parse_reply_data(p->buf, rd, r.code, r.text, &it);
         smqp_add_items(lt, p->tvb, p->pinfo, p->buf, &it);
         if (r.code == 311 && it.n_items && !PINFO_FD_VISITED(p->pinfo))
-            expect_connection(p->pinfo, p->buf, &it, false, &p->pinfo->src, &p->pinfo->dst);
+            expect_connection(p->conv, p->pinfo, "311 redirect", p->buf, &it, false, &p->pinfo->src,
+                              &p->pinfo->dst);
     }
     if (lines && !rs->final && !rs->challenge && p->f->complete)
         expert_add_info(p->pinfo, p->item, &ei_smqp_unfinished_reply);
@@ -411,6 +415,7 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
     const smqp_frame *f = p->f;
     proto_item *gi = proto_tree_add_boolean(p->tree, hf_smqp_from_server, p->tvb, 0, 0, p->pi->from_server);
     proto_item_set_generated(gi);
+    smqp_conv_add_session(p->conv, p->tree, p->tvb);
 
     switch (f->kind) {
     case SMQP_PDU_BANNER:
@@ -640,7 +645,7 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         tvbuff_t *pdu_tvb = offset == 0 && (int)f.len == total ? tvb : tvb_new_subset_length(tvb, offset, (gint)f.len);
         proto_item *ti_pdu = proto_tree_add_item(tree, proto_smqp, pdu_tvb, 0, -1, ENC_NA);
         smqp_pdu p = {
-            pdu_tvb, pinfo, proto_item_add_subtree(ti_pdu, ett_smqp), ti_pdu, buf, &f, pi, key == 1,
+            pdu_tvb, pinfo, proto_item_add_subtree(ti_pdu, ett_smqp), ti_pdu, buf, &f, pi, key == 1, conv,
         };
         dissect_pdu(&p, &rs, pi->cut);
         offset += (int)f.len;
@@ -835,6 +840,7 @@ void proto_register_smqp(void)
     expert_register_field_array(em, ei, array_length(ei));
     smqp_register_fields();
     smqp_stats_register(proto_smqp);
+    smqp_conv_register();
 
     module_t *m = prefs_register_protocol(proto_smqp, NULL);
     prefs_register_bool_preference(m, "desegment",

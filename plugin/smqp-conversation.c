@@ -45,7 +45,51 @@ struct smqp_conv {
     smqp_stream stream[2];      /* by TCP sender: [0] connecting side, [1] listener */
     bool midway;                /* the capture joined the connection midway */
     bool opened[2];             /* a transaction was opened, by sender */
+    guint32 session;            /* shared with the connections it announced */
+    guint32 setup_frame;        /* the frame that announced this connection, or 0 */
+    const char *setup_method;   /* how: "CONNECTTO", "SET NOTIFY PORT", "311 redirect" */
 };
+
+/* Sessions, numbered in capture order; a connection announced by another
+ * (callback, redirect) continues its session. */
+static guint32 smqp_session_count;
+
+static int hf_smqp_session = -1;
+static int hf_smqp_setup_frame = -1;
+static int hf_smqp_setup_method = -1;
+
+static void sessions_init(void)
+{
+    smqp_session_count = 0;
+}
+
+void smqp_conv_register(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_smqp_session, { "Session", "smqp.session", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "SMQP session, numbered in capture order: a main connection and the callback and "
+            "redirected connections it announced share the number", HFILL } },
+        { &hf_smqp_setup_frame, { "Set up in", "smqp.setup_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "The frame that announced this connection (CONNECTTO, SET NOTIFY PORT, 311)", HFILL } },
+        { &hf_smqp_setup_method, { "Set up by", "smqp.setup_method", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How this connection was announced: CONNECTTO, SET NOTIFY PORT or 311 redirect", HFILL } },
+    };
+    proto_register_field_array(proto_smqp, hf, array_length(hf));
+    register_init_routine(sessions_init);
+}
+
+void smqp_conv_add_session(const smqp_conv *c, proto_tree *tree, tvbuff_t *tvb)
+{
+    proto_item *gi = proto_tree_add_uint(tree, hf_smqp_session, tvb, 0, 0, c->session);
+    proto_item_set_generated(gi);
+    if (!c->setup_frame)
+        return;
+    gi = proto_tree_add_uint(tree, hf_smqp_setup_frame, tvb, 0, 0, c->setup_frame);
+    proto_item_set_generated(gi);
+    gi = proto_tree_add_string(tree, hf_smqp_setup_method, tvb, 0, 0, c->setup_method);
+    proto_item_set_generated(gi);
+}
 
 static smqp_conv *conv_new(void)
 {
@@ -99,6 +143,7 @@ smqp_conv *smqp_conv_find(conversation_t *conv, packet_info *pinfo, bool create)
         return NULL;
     if (!c && create) {
         c = conv_new();
+        c->session = ++smqp_session_count;
         guess_roles(c, pinfo);
         conversation_add_proto_data(conv, proto_smqp, c);
     }
@@ -361,8 +406,9 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
     track_tentative(c, by_listener, f, buf, pi);
 }
 
-void smqp_conv_expect(packet_info *pinfo, const address *listen_addr, guint16 port,
-                      const address *peer_addr, bool smqp_client_listens, dissector_handle_t handle)
+void smqp_conv_expect(const smqp_conv *announcer, packet_info *pinfo, const char *method,
+                      const address *listen_addr, guint16 port, const address *peer_addr,
+                      bool smqp_client_listens, dissector_handle_t handle)
 {
     conversation_t *conv = find_conversation(pinfo->num, listen_addr, peer_addr, CONVERSATION_TCP,
                                              port, 0, NO_PORT_B);
@@ -374,5 +420,8 @@ void smqp_conv_expect(packet_info *pinfo, const address *listen_addr, guint16 po
     c->listen_port = port;
     c->listener_is_server = !smqp_client_listens;
     c->roles_settled = true;
+    c->session = announcer->session;
+    c->setup_frame = pinfo->num;
+    c->setup_method = method;
     conversation_add_proto_data(conv, proto_smqp, c);
 }

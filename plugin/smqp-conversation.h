@@ -109,9 +109,17 @@ void smqp_conv_learn(smqp_conv *conv, packet_info *pinfo, const smqp_frame *f, c
                      const smqp_reply_summary *reply, smqp_pdu_info *pi);
 
 /* Expects a TCP connection to addr:port (addr NULL: any address of peer's
- * side) from peer_addr, to be decoded as SMQP. smqp_client_listens is
- * true for callback connections (CONNECTTO), false for a 311 redirect. */
-void smqp_conv_expect(packet_info *pinfo, const address *listen_addr, guint16 port,
-                      const address *peer_addr, bool smqp_client_listens, dissector_handle_t handle);
+ * side) from peer_addr, to be decoded as SMQP, in the announcer's session;
+ * method names the announcement. smqp_client_listens is true for callback
+ * connections (CONNECTTO), false for a 311 redirect. */
+void smqp_conv_expect(const smqp_conv *announcer, packet_info *pinfo, const char *method,
+                      const address *listen_addr, guint16 port, const address *peer_addr,
+                      bool smqp_client_listens, dissector_handle_t handle);
+
+/* Registers the session fields (from proto_register_smqp). */
+void smqp_conv_register(void);
+
+/* Adds the connection's session, and what set it up, to a PDU's tree. */
+void smqp_conv_add_session(const smqp_conv *c, proto_tree *tree, tvbuff_t *tvb);
 
 #endif

@@ -57,7 +57,11 @@ DEFAULT_SCHEMES = ["within:1", "within:2", "within:3", "within:7", "fixed:64", "
                    "coalesce", "boundaries", "terminator:-1", "terminator:0", "terminator:1",
                    "terminator:2", "terminator:3", "terminator:4"]
 LINKS = {"smqp.request_in": "smqp.response_in", "smqp.response_in": "smqp.request_in"}
+# what announces a connection (CONNECTTO, SET NOTIFY PORT, 311): its frame
+# is the connection's smqp.setup_frame
+ANNOUNCEMENTS = {("smqp.command", "CONNECTTO"), ("smqp.resource", "NOTIFY PORT"), ("smqp.reply.code", "311")}
 CONTEXT_FIELDS = {"smqp.request_in", "smqp.response_in", "smqp.time", "smqp.reply.command",
+                  "smqp.session", "smqp.setup_frame", "smqp.setup_method",
                   "smqp.no_reply", "smqp.reply.no_request", "smqp.notify.unacknowledged"}
 
 
@@ -154,6 +158,9 @@ def link_pdus(pdus, reference=None):
                     v = "pdu %s" % number.get(back[peers.index(i)], "?")
                 else:
                     v = "pdu ?%s" % targets
+            elif k == "smqp.setup_frame":
+                announcers = [j for j in by_frame.get(int(v), []) if ANNOUNCEMENTS & set(original[j])]
+                v = "pdu %s" % number.get(announcers[0], "?") if announcers else "pdu ?"
             linked.append((k, v))
         p["fields"] = linked
 
