@@ -229,7 +229,14 @@ static void dissect_command(smqp_pdu *p)
 
     size_t body_start = l.off + l.len + l.eol_len;
     if (form && form->body == SMQP_BODY_MESSAGE) {
-        smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, body_start, p->f->len);
+        smqp_msg_origin origin = { NULL, NULL };
+        if (smqp_stats_exporting()) {
+            const smqp_item *topic = smqp_find_item(&cmd->it, SMQP_I_TOPIC);
+            const smqp_item *id = smqp_find_item(&cmd->it, SMQP_I_CMUID);
+            origin.topic = topic ? span_text(p->pinfo, p->tvb, topic->span) : NULL;
+            origin.id = id ? span_text(p->pinfo, p->tvb, id->span) : NULL;
+        }
+        smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, body_start, p->f->len, &origin);
     } else if (form && form->body == SMQP_BODY_CONTACT) {
         const smqp_item *m = smqp_find_item(&cmd->it, SMQP_I_MIME);
         const char *mime = m ? (const char *)tvb_get_string_enc(p->pinfo->pool, p->tvb, (int)m->span.off,
@@ -428,7 +435,8 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
         dissect_reply(p, rs);
         break;
     case SMQP_PDU_MESSAGE: {
-        unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, 0, f->len);
+        static const smqp_msg_origin unnamed = { NULL, NULL };
+        unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, 0, f->len, &unnamed);
         add_info(p->pinfo, p->first_in_frame, wmem_strdup_printf(p->pinfo->pool, "Message (%u part%s)", parts,
                                                                  parts == 1 ? "" : "s"));
         break;

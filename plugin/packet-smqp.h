@@ -81,11 +81,19 @@ const smqp_attr_def *smqp_add_header(proto_tree *tree, tvbuff_t *tvb, packet_inf
 /* Flags a line ending in a bare LF. */
 void smqp_note_eol(proto_item *item, packet_info *pinfo, unsigned eol_len);
 
+/* Where a message comes from, to name its data parts when they are
+ * exported: the topic and message id of its command line (NULL where the
+ * line has none; a Smuid header then names the message). */
+typedef struct {
+    const char *topic;
+    const char *id;
+} smqp_msg_origin;
+
 /* The message that follows a PUBLISH / NOTIFY line or answers GET
  * MESSAGE: [start, len) of buf, which is the PDU tvb's bytes. Returns the
  * number of data parts. */
 unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                              const uint8_t *buf, size_t start, size_t len);
+                              const uint8_t *buf, size_t start, size_t len, const smqp_msg_origin *origin);
 
 /* SET LOGIN CONTACT data lines, handed to media_type by the MIME type. */
 void smqp_dissect_contact(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

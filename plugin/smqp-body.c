@@ -13,6 +13,7 @@
 
 #include "packet-smqp.h"
 #include "smqp-message.h"
+#include "smqp-stats.h"
 
 extern dissector_table_t smqp_media_type_table;
 extern dissector_handle_t smqp_data_handle;
@@ -68,8 +69,10 @@ static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags
 }
 
 unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                              const uint8_t *buf, size_t start, size_t len)
+                              const uint8_t *buf, size_t start, size_t len, const smqp_msg_origin *origin)
 {
+    bool exporting = smqp_stats_exporting();
+    const char *id = origin->id;
     proto_item *mi = proto_tree_add_item(tree, hf_smqp_msg, tvb, (int)start, (int)(len - start), ENC_NA);
     proto_tree *mt = proto_item_add_subtree(mi, ett_smqp_msg);
     proto_item *part_item = NULL;
@@ -102,6 +105,10 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                 smqp_span name, value;
                 smqp_parse_header_line(buf, ev.span, &name, &value);
                 media = media_key(pinfo, tvb, (int)value.off, (int)value.len);
+            } else if (a && a->attr == SMQP_ATTR_SMUID && !id && exporting) {
+                smqp_span name, value;
+                smqp_parse_header_line(buf, ev.span, &name, &value);
+                id = (const char *)tvb_get_string_enc(pinfo->pool, tvb, (int)value.off, (int)value.len, ENC_ASCII);
             }
             smqp_note_eol(mi, pinfo, (ev.flags & SMQP_MF_BARE_LF) ? 1 : 2);
             break;
@@ -113,6 +120,8 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             item = proto_tree_add_item(t, hf_smqp_part_data, tvb, (int)ev.span.off, (int)ev.span.len, ENC_NA);
             note_data_flags(pinfo, item, ev.flags);
             hand_to_media(tvb, pinfo, t, (int)ev.span.off, (int)ev.span.len, media);
+            if (exporting)
+                smqp_stats_export(pinfo, tvb, (int)ev.span.off, (int)ev.span.len, media, origin->topic, id, part);
             break;
         case SMQP_ME_TERMINATOR:
             proto_tree_add_item(mt, hf_smqp_msg_terminator, tvb, (int)ev.span.off, (int)ev.span.len, ENC_NA);

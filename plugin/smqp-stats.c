@@ -9,11 +9,13 @@
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/srt_table.h>
+#include <epan/export_object.h>
 
 #include "smqp-stats.h"
 
 static int smqp_tap = -1;
 static int credentials_tap = -1;
+static int export_tap = -1;
 
 /* A record of the credentials tap. Wireshark does not install its header
  * (ui/tap-credentials.h); the layout is the same from 4.0 to 4.6. */
@@ -61,6 +63,75 @@ void smqp_stats_queue(packet_info *pinfo, const smqp_tap_info *ti)
 static const char *resource_name(const smqp_tap_info *ti)
 {
     return ti->form && ti->form->resource ? ti->form->resource : NULL;
+}
+
+/* --export-objects smqp: one object per message data part */
+
+typedef struct {
+    const char *topic;
+    const char *content_type;
+    const char *filename;
+    const uint8_t *data;
+    size_t len;
+} smqp_export;
+
+bool smqp_stats_exporting(void)
+{
+    return have_tap_listener(export_tap);
+}
+
+/* Appends text to a file name, keeping letters, digits, '-' and '_' and
+ * writing anything else (path separators, dots, spaces) as '_', so no
+ * name can climb out of the export folder or hide itself. */
+static void name_append(wmem_strbuf_t *name, const char *text)
+{
+    for (const char *c = text; *c; c++)
+        wmem_strbuf_append_c(name, g_ascii_isalnum(*c) || *c == '-' || *c == '_' ? *c : '_');
+}
+
+/* Bound on a file name, well under the 255 bytes file systems allow. */
+#define SMQP_EXPORT_NAME_MAX 120
+
+void smqp_stats_export(packet_info *pinfo, tvbuff_t *tvb, int off, int len, const char *content_type,
+                       const char *topic, const char *id, unsigned part)
+{
+    wmem_strbuf_t *name = wmem_strbuf_new(pinfo->pool, "");
+    name_append(name, topic ? topic : "message");
+    wmem_strbuf_append_c(name, '-');
+    if (id)
+        name_append(name, id);
+    else
+        wmem_strbuf_append_printf(name, "frame%u", pinfo->num);
+    char tail[32];
+    snprintf(tail, sizeof tail, "-part%u", part);
+    /* the part number survives the cut */
+    if (wmem_strbuf_get_len(name) > SMQP_EXPORT_NAME_MAX - strlen(tail))
+        wmem_strbuf_truncate(name, SMQP_EXPORT_NAME_MAX - strlen(tail));
+    wmem_strbuf_append(name, tail);
+
+    smqp_export *e = wmem_new(pinfo->pool, smqp_export);
+    e->topic = topic ? topic : "";
+    e->content_type = content_type ? content_type : "application/octet-stream";
+    e->filename = wmem_strbuf_get_str(name);
+    e->len = len > 0 ? (size_t)len : 0;
+    e->data = e->len ? tvb_memdup(pinfo->pool, tvb, off, len) : NULL;
+    tap_queue_packet(export_tap, pinfo, e);
+}
+
+static tap_packet_status export_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                       const void *data, tap_flags_t flags _U_)
+{
+    export_object_list_t *list = (export_object_list_t *)tapdata;
+    const smqp_export *e = data;
+    export_object_entry_t *entry = g_new0(export_object_entry_t, 1);
+    entry->pkt_num = pinfo->num;
+    entry->hostname = g_strdup(e->topic);
+    entry->content_type = g_strdup(e->content_type);
+    entry->filename = g_strdup(e->filename);
+    entry->payload_len = e->len;
+    entry->payload_data = e->len ? g_memdup2(e->data, (gsize)e->len) : NULL;
+    list->add_entry(list->gui_data, entry);
+    return TAP_PACKET_REDRAW;
 }
 
 /* -z smqp,tree */
@@ -179,6 +250,7 @@ void smqp_stats_register(int proto)
 {
     smqp_tap = register_tap("smqp");
     credentials_tap = register_tap("credentials");
+    export_tap = register_export_object(proto, export_packet, NULL);
     stats_tree_register_plugin("smqp", "smqp", "SMQP", 0, smqp_tree_packet, smqp_tree_init, NULL);
     register_srt_table(proto, NULL, 1, smqp_srt_packet, smqp_srt_init, NULL);
 }

@@ -1,7 +1,8 @@
 /* smqp-stats.h
  * SMQP's taps: its own ("smqp"), with what listens to it, the statistics
- * tree (-z smqp,tree) and service response times (-z smqp,srt); and
- * Wireshark's "credentials" tap (-z credentials).
+ * tree (-z smqp,tree) and service response times (-z smqp,srt); the
+ * export of message data parts (--export-objects smqp); and Wireshark's
+ * "credentials" tap (-z credentials).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -38,5 +39,14 @@ void smqp_stats_queue(packet_info *pinfo, const smqp_tap_info *ti);
  * this line), whether this frame carries the password in clear, and a
  * note on how (method). */
 void smqp_stats_credential(packet_info *pinfo, const char *account, bool password_here, const char *how);
+
+/* Whether data parts are being exported (else need not be named). */
+bool smqp_stats_exporting(void);
+
+/* Offers the data of a message part, tvb [off, off+len), for export:
+ * content type (NULL: none), the message's topic and id (NULL: unknown)
+ * and the part's number name it. */
+void smqp_stats_export(packet_info *pinfo, tvbuff_t *tvb, int off, int len, const char *content_type,
+                       const char *topic, const char *id, unsigned part);
 
 #endif
