@@ -41,6 +41,7 @@ static int hf_smqp_resource = -1;
 static int hf_smqp_args = -1;
 static int hf_smqp_reply_line = -1;
 static int hf_smqp_reply_code = -1;
+static int hf_smqp_reply_status = -1;
 static int hf_smqp_reply_class = -1;
 static int hf_smqp_reply_continuation = -1;
 static int hf_smqp_reply_text = -1;
@@ -295,6 +296,11 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
         gi = proto_tree_add_boolean(lt, hf_smqp_reply_continuation, p->tvb, (int)l.off + 3,
                                     l.len > 3 ? 1 : 0, !r.final);
         proto_item_set_generated(gi);
+        /* once per reply, so that counting the field counts replies */
+        if (r.final) {
+            gi = proto_tree_add_uint(lt, hf_smqp_reply_status, p->tvb, (int)l.off, 3, r.code);
+            proto_item_set_generated(gi);
+        }
         if (!smqp_lookup_reply_code(r.code) && !unknown_noted) {
             expert_add_info(p->pinfo, ci, &ei_smqp_unknown_reply_code);
             unknown_noted = true;
@@ -794,6 +800,8 @@ void proto_register_smqp(void)
         { &hf_smqp_args, { "Arguments", "smqp.command.args", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_smqp_reply_line, { "Reply", "smqp.reply", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_smqp_reply_code, { "Code", "smqp.reply.code", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_reply_status, { "Status", "smqp.reply.status", FT_UINT16, BASE_DEC, NULL, 0x0,
+          "The reply's code, on its final line only: one per reply, however many lines it has", HFILL } },
         { &hf_smqp_reply_class, { "Class", "smqp.reply.class", FT_UINT8, BASE_DEC, VALS(reply_class_vals), 0x0,
           "First digit of the code", HFILL } },
         { &hf_smqp_reply_continuation, { "Continuation", "smqp.reply.continuation", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
@@ -838,7 +846,7 @@ void proto_register_smqp(void)
     };
 
     for (size_t i = 0; i < array_length(hf); i++) {
-        if (hf[i].p_id == &hf_smqp_reply_code)
+        if (hf[i].p_id == &hf_smqp_reply_code || hf[i].p_id == &hf_smqp_reply_status)
             hf[i].hfinfo.strings = VALS(codes);
     }
 
