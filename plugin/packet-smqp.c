@@ -172,14 +172,15 @@ static void dissect_banner(smqp_pdu *p)
     add_info(p->pinfo, p->first_in_frame, span_text(p->pinfo, p->tvb, whole));
 }
 
-/* The credentials tap: a password sent in clear (PASSWORD), and the
- * account and method of a login by any other method. */
-static void report_credential(smqp_pdu *p, const smqp_form *form, const smqp_items *it)
+/* The credentials tap: a password sent in clear (a PASSWORD line that
+ * carries one), and the account and method of a login by any other
+ * method. */
+static void report_credential(smqp_pdu *p, const smqp_form *form, const smqp_items *it, bool clear_password)
 {
     const smqp_item *account = smqp_find_item(it, SMQP_I_ACCOUNT);
     const char *name = account ? span_text(p->pinfo, p->tvb, account->span) : NULL;
     if (form->verb == SMQP_VERB_PASSWORD) {
-        if (smqp_find_item(it, SMQP_I_PASSWORD))
+        if (clear_password)
             smqp_stats_credential(p->pinfo, name, true, "PASSWORD in clear");
         return;
     }
@@ -217,10 +218,11 @@ static void dissect_command(smqp_pdu *p)
                                (cmd->it.problems & SMQP_P_MISSING_ARG) ? "argument missing" : "unexpected arguments");
     if (cmd->it.problems & SMQP_P_BAD_VALUE)
         expert_add_info(p->pinfo, li, &ei_smqp_bad_value);
-    if (form && form->verb == SMQP_VERB_PASSWORD && smqp_find_item(&cmd->it, SMQP_I_PASSWORD))
+    bool clear_password = form && form->verb == SMQP_VERB_PASSWORD && smqp_find_item(&cmd->it, SMQP_I_PASSWORD);
+    if (clear_password)
         expert_add_info(p->pinfo, li, &ei_smqp_clear_password);
-    if (form)
-        report_credential(p, form, &cmd->it);
+    if (form && smqp_stats_credentials_listening())
+        report_credential(p, form, &cmd->it, clear_password);
 
     if (form && !PINFO_FD_VISITED(p->pinfo)) {
         if (form->args == SMQP_ARGS_CONNECTTO || form->args == SMQP_ARGS_NOTIFY_PORT)

@@ -74,9 +74,9 @@ void smqp_add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 
 /* Adds a header line "Name: value" of a message or data part: the generic
  * name/value pair plus the typed field of a known attribute. Returns the
- * attribute's definition, or NULL. */
+ * attribute's definition, with the value's span in *value_out, or NULL. */
 const smqp_attr_def *smqp_add_header(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                                     const uint8_t *buf, smqp_span line);
+                                     const uint8_t *buf, smqp_span line, smqp_span *value_out);
 
 /* Flags a line ending in a bare LF. */
 void smqp_note_eol(proto_item *item, packet_info *pinfo, unsigned eol_len);

@@ -100,16 +100,12 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         switch (ev.kind) {
         case SMQP_ME_HEADER:
         case SMQP_ME_PART_HEADER: {
-            const smqp_attr_def *a = smqp_add_header(t, tvb, pinfo, buf, ev.span);
-            if (a && a->attr == SMQP_ATTR_CONTENT_TYPE) {
-                smqp_span name, value;
-                smqp_parse_header_line(buf, ev.span, &name, &value);
+            smqp_span value;
+            const smqp_attr_def *a = smqp_add_header(t, tvb, pinfo, buf, ev.span, &value);
+            if (a && a->attr == SMQP_ATTR_CONTENT_TYPE)
                 media = media_key(pinfo, tvb, (int)value.off, (int)value.len);
-            } else if (a && a->attr == SMQP_ATTR_SMUID && !id && exporting) {
-                smqp_span name, value;
-                smqp_parse_header_line(buf, ev.span, &name, &value);
+            else if (a && a->attr == SMQP_ATTR_SMUID && !id && exporting)
                 id = (const char *)tvb_get_string_enc(pinfo->pool, tvb, (int)value.off, (int)value.len, ENC_ASCII);
-            }
             smqp_note_eol(mi, pinfo, (ev.flags & SMQP_MF_BARE_LF) ? 1 : 2);
             break;
         }

@@ -345,13 +345,14 @@ void smqp_add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 }
 
 const smqp_attr_def *smqp_add_header(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                                     const uint8_t *buf, smqp_span line)
+                                     const uint8_t *buf, smqp_span line, smqp_span *value_out)
 {
     smqp_span name, value;
     int off = (int)line.off;
     proto_item *pi = proto_tree_add_item(tree, hf_smqp_msg_header, tvb, off, (int)line.len, ENC_UTF_8);
     if (!smqp_parse_header_line(buf, line, &name, &value))
         return NULL;
+    *value_out = value;
     proto_tree *t = proto_item_add_subtree(pi, ett_smqp_header);
     proto_tree_add_item(t, hf_smqp_msg_header_name, tvb, (int)name.off, (int)name.len, ENC_UTF_8);
     proto_tree_add_item(t, hf_smqp_msg_header_value, tvb, (int)value.off, (int)value.len, ENC_UTF_8);

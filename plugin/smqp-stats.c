@@ -28,10 +28,13 @@ typedef struct {
     char *info;
 } smqp_credential;
 
+bool smqp_stats_credentials_listening(void)
+{
+    return have_tap_listener(credentials_tap);
+}
+
 void smqp_stats_credential(packet_info *pinfo, const char *account, bool password_here, const char *how)
 {
-    if (!have_tap_listener(credentials_tap))
-        return;
     smqp_credential *c = wmem_new0(pinfo->pool, smqp_credential);
     c->num = pinfo->num;
     c->username_num = pinfo->num;

@@ -35,6 +35,9 @@ bool smqp_stats_listening(void);
 /* Hands a PDU to the tap's listeners; ti is copied. */
 void smqp_stats_queue(packet_info *pinfo, const smqp_tap_info *ti);
 
+/* Whether anything listens to the credentials tap. */
+bool smqp_stats_credentials_listening(void);
+
 /* Reports a login to the credentials tap: account as sent (NULL: not on
  * this line), whether this frame carries the password in clear, and a
  * note on how (method). */
