@@ -17,6 +17,7 @@
 #include "smqp-compat.h"
 #include "packet-smqp.h"
 #include "smqp-conversation.h"
+#include "smqp-delivery.h"
 #include "smqp-frame.h"
 #include "smqp-stats.h"
 
@@ -194,6 +195,31 @@ static void report_credential(smqp_pdu *p, const smqp_form *form, const smqp_ite
                                              span_text(p->pinfo, p->tvb, method->span)));
 }
 
+/* First pass: a PUBLISH (any mode but RECALL, which publishes nothing) or
+ * a NOTIFY MESSAGE that carries its message (ADD, REPLACE), for delivery
+ * tracking. */
+static void learn_delivery(smqp_pdu *p, const smqp_msg_ids *ids)
+{
+    const smqp_command *cmd = &p->f->cmd;
+    const smqp_item *topic = smqp_find_item(&cmd->it, SMQP_I_TOPIC);
+    if (!topic)
+        topic = smqp_find_item(&cmd->it, SMQP_I_RECIPIENT);
+    if (!topic)
+        return;
+    const char *name = span_text(p->pinfo, p->tvb, topic->span);
+    if (cmd->form->reply_data == SMQP_RD_PUBLISH_ACK) {
+        const smqp_item *mode = smqp_find_item(&cmd->it, SMQP_I_MODE);
+        const smqp_item *uid = smqp_find_item(&cmd->it, SMQP_I_CMUID);
+        if (uid && !(mode && mode->canon && strcmp(mode->canon, "RECALL") == 0))
+            smqp_delivery_publish(p->pinfo, p->pi->opens, name, p->buf, uid->span);
+    } else if (cmd->form->args == SMQP_ARGS_NOTIFY_MESSAGE) {
+        const smqp_item *change = smqp_find_item(&cmd->it, SMQP_I_CHANGE);
+        /* DELETE and MOVE send the header of a message already delivered */
+        if (!change || !change->canon || strcmp(change->canon, "ADD") == 0 || strcmp(change->canon, "REPLACE") == 0)
+            smqp_delivery_notify(p->pinfo, p->pi->opens, name, p->buf, ids);
+    }
+}
+
 static void dissect_command(smqp_pdu *p)
 {
     const smqp_command *cmd = &p->f->cmd;
@@ -232,7 +258,10 @@ static void dissect_command(smqp_pdu *p)
 
     size_t body_start = l.off + l.len + l.eol_len;
     if (form && form->body == SMQP_BODY_MESSAGE) {
-        smqp_msg_origin origin = { NULL, NULL };
+        smqp_msg_ids ids;
+        ids.n_smuid = ids.n_cmuid = 0;
+        bool learn = !PINFO_FD_VISITED(p->pinfo) && p->pi->opens;
+        smqp_msg_origin origin = { NULL, NULL, learn ? &ids : NULL };
         if (smqp_stats_exporting()) {
             const smqp_item *topic = smqp_find_item(&cmd->it, SMQP_I_TOPIC);
             const smqp_item *id = smqp_find_item(&cmd->it, SMQP_I_CMUID);
@@ -240,6 +269,8 @@ static void dissect_command(smqp_pdu *p)
             origin.id = id ? span_text(p->pinfo, p->tvb, id->span) : NULL;
         }
         smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, body_start, p->f->len, &origin);
+        if (learn)
+            learn_delivery(p, &ids);
     } else if (form && form->body == SMQP_BODY_CONTACT) {
         const smqp_item *m = smqp_find_item(&cmd->it, SMQP_I_MIME);
         const char *mime = m ? (const char *)tvb_get_string_enc(p->pinfo->pool, p->tvb, (int)m->span.off,
@@ -281,6 +312,7 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
     unsigned lines = 0;
     bool unknown_noted = false;
     smqp_reply_line first = { 0, false, { 0, 0 } };
+    smqp_span ack_cmuid = { 0, 0 }, ack_smuid = { 0, 0 };
 
     while (q < p->f->len && smqp_next_line(p->buf, p->f->len, q, &l)) {
         smqp_reply_line r;
@@ -320,12 +352,25 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
         it.problems = 0;
         smqp_parse_reply_data(p->buf, rd, r.code, r.text, &it);
         smqp_add_items(lt, p->tvb, p->pinfo, p->buf, &it);
+        if (rd == SMQP_RD_PUBLISH_ACK) {
+            const smqp_item *id = smqp_find_item(&it, SMQP_I_CMUID);
+            if (id)
+                ack_cmuid = id->span;
+            if ((id = smqp_find_item(&it, SMQP_I_SMUID)) != NULL)
+                ack_smuid = id->span;
+        }
         if (r.code == 311 && it.n_items && !PINFO_FD_VISITED(p->pinfo))
             expect_connection(p->conv, p->pinfo, "311 redirect", p->buf, &it, false, &p->pinfo->src,
                               &p->pinfo->dst);
     }
     if (lines && !rs->final && !rs->challenge && p->f->complete)
         expert_add_info(p->pinfo, p->item, &ei_smqp_unfinished_reply);
+    if (answers && rs->final && !PINFO_FD_VISITED(p->pinfo)) {
+        if (rs->code / 100 == 2)
+            smqp_delivery_publish_ack(answers, p->buf, ack_cmuid.len ? &ack_cmuid : NULL,
+                                      ack_smuid.len ? &ack_smuid : NULL);
+        smqp_delivery_answer(answers, rs->code);
+    }
     if (answers && answers->form) {
         proto_item *gi = proto_tree_add_string(p->tree, hf_smqp_reply_command, p->tvb, 0, 0,
                                                form_name(p->pinfo->pool, answers->form));
@@ -400,6 +445,8 @@ static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
             expert_add_info(p->pinfo, p->item, notify ? &ei_smqp_notify_unacked : &ei_smqp_no_reply);
         }
     }
+    smqp_delivery_show(p->tree, p->tvb, p->pinfo, p->item, pi,
+                       p->f->kind == SMQP_PDU_REPLY && rs->final ? rs->code : 0);
 }
 
 static void queue_tap(smqp_pdu *p, const smqp_reply_summary *rs)
@@ -417,6 +464,10 @@ static void queue_tap(smqp_pdu *p, const smqp_reply_summary *rs)
         const smqp_item *change = smqp_find_item(&cmd->it, SMQP_I_CHANGE);
         if (change)
             ti.change = span_text(p->pinfo, p->tvb, change->span);
+        if (p->pi->opens) {
+            ti.published = p->pi->opens->published;
+            ti.delivery = p->pi->opens->delivery;
+        }
     } else if (ti.kind == SMQP_PDU_REPLY) {
         ti.reply_code = rs->code;
         ti.reply_challenge = rs->challenge;
@@ -443,7 +494,7 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
         dissect_reply(p, rs);
         break;
     case SMQP_PDU_MESSAGE: {
-        static const smqp_msg_origin unnamed = { NULL, NULL };
+        static const smqp_msg_origin unnamed = { NULL, NULL, NULL };
         unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, 0, f->len, &unnamed);
         add_info(p->pinfo, p->first_in_frame, wmem_strdup_printf(p->pinfo->pool, "Message (%u part%s)", parts,
                                                                  parts == 1 ? "" : "s"));
@@ -859,6 +910,7 @@ void proto_register_smqp(void)
     smqp_register_fields();
     smqp_stats_register(proto_smqp);
     smqp_conv_register();
+    smqp_delivery_register(proto_smqp);
 
     module_t *m = prefs_register_protocol(proto_smqp, NULL);
     prefs_register_bool_preference(m, "desegment",

@@ -13,6 +13,7 @@
 
 #include "smqp-compat.h"
 #include "smqp-tables.h"
+#include "smqp-message.h"
 
 void proto_register_smqp(void);
 void proto_reg_handoff_smqp(void);
@@ -83,10 +84,13 @@ void smqp_note_eol(proto_item *item, packet_info *pinfo, unsigned eol_len);
 
 /* Where a message comes from, to name its data parts when they are
  * exported: the topic and message id of its command line (NULL where the
- * line has none; a Smuid header then names the message). */
+ * line has none; a Smuid header then names the message); and where to
+ * gather the ids its header names. */
 typedef struct {
     const char *topic;
     const char *id;
+    smqp_msg_ids *ids;          /* filled with the header's Smuid and Cmuid
+                                   values when not NULL */
 } smqp_msg_origin;
 
 /* The message that follows a PUBLISH / NOTIFY line or answers GET

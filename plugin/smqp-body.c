@@ -68,6 +68,14 @@ static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags
         expert_add_info(pinfo, item, &ei_smqp_bare_lf);
 }
 
+static void gather_id(smqp_msg_ids *ids, smqp_attr attr, smqp_span value)
+{
+    if (attr == SMQP_ATTR_SMUID && ids->n_smuid < SMQP_MSG_MAX_IDS)
+        ids->smuid[ids->n_smuid++] = value;
+    else if (attr == SMQP_ATTR_CMUID && ids->n_cmuid < SMQP_MSG_MAX_IDS)
+        ids->cmuid[ids->n_cmuid++] = value;
+}
+
 unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                               const uint8_t *buf, size_t start, size_t len, const smqp_msg_origin *origin)
 {
@@ -106,6 +114,8 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                 media = media_key(pinfo, tvb, (int)value.off, (int)value.len);
             else if (a && a->attr == SMQP_ATTR_SMUID && !id && exporting)
                 id = (const char *)tvb_get_string_enc(pinfo->pool, tvb, (int)value.off, (int)value.len, ENC_ASCII);
+            if (a && origin->ids && part == 0)
+                gather_id(origin->ids, a->attr, value);
             smqp_note_eol(mi, pinfo, (ev.flags & SMQP_MF_BARE_LF) ? 1 : 2);
             break;
         }

@@ -26,6 +26,9 @@ typedef enum {
     SMQP_T_ACK                  /* a client's 310/312, confirmed by the server */
 } smqp_trans_opener;
 
+struct smqp_published;
+struct smqp_delivery;
+
 /* A command (or NOTIFY, or a client's first-phase 310) and its answer. */
 typedef struct {
     guint32 req_frame;
@@ -33,6 +36,8 @@ typedef struct {
     nstime_t req_time;
     smqp_trans_opener opener;
     const smqp_form *form;      /* SMQP_T_COMMAND only */
+    struct smqp_published *published;   /* a PUBLISH MESSAGE's deliveries */
+    struct smqp_delivery *delivery;     /* what a NOTIFY MESSAGE delivers */
 } smqp_trans;
 
 /* What the first pass learnt about one PDU, kept for later passes. */

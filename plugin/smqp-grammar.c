@@ -385,6 +385,65 @@ bool smqp_parse_cmuid(const uint8_t *buf, smqp_span s, smqp_uid_parts *p)
     return parse_host_uid(buf, hu, p);
 }
 
+/* Appends part, without blanks around it, to out[*n, size); false when it
+ * does not fit (one byte stays for the NUL). */
+static bool key_append(const uint8_t *buf, smqp_span part, char *out, size_t size, size_t *n)
+{
+    smqp_span t = smqp_rest(buf, part.off, part.off + part.len);
+    if (t.len >= size - *n)
+        return false;
+    memcpy(out + *n, buf + t.off, t.len);
+    *n += t.len;
+    return true;
+}
+
+static bool key_append_char(char c, char *out, size_t size, size_t *n)
+{
+    if (*n + 1 >= size)
+        return false;
+    out[(*n)++] = c;
+    return true;
+}
+
+size_t smqp_uid_key(const uint8_t *buf, smqp_span s, smqp_uid_key_kind kind, char *out, size_t size)
+{
+    smqp_uid_parts p;
+    size_t n = 0;
+    if (size == 0)
+        return 0;
+    out[0] = '\0';
+    bool ok;
+    switch (kind) {
+    case SMQP_KEY_SMUID:
+        ok = smqp_parse_smuid(buf, s, &p) && key_append(buf, p.host, out, size, &n) &&
+             key_append_char('/', out, size, &n) && key_append(buf, p.uid, out, size, &n);
+        break;
+    case SMQP_KEY_CMUID:
+        ok = smqp_parse_cmuid(buf, s, &p) && key_append(buf, p.account, out, size, &n) &&
+             (p.channel.len == 0 ||
+              (key_append_char(':', out, size, &n) && key_append(buf, p.channel, out, size, &n))) &&
+             key_append_char('@', out, size, &n) && key_append(buf, p.host, out, size, &n) &&
+             key_append_char('/', out, size, &n) && key_append(buf, p.uid, out, size, &n);
+        break;
+    case SMQP_KEY_CLIENT_UID:
+        /* a CMUID names it after its '/'; a PUBLISH line holds it bare */
+        if (smqp_parse_cmuid(buf, s, &p))
+            ok = key_append(buf, p.uid, out, size, &n);
+        else
+            ok = smqp_find(buf, s, '/') == s.off + s.len && smqp_find(buf, s, '@') == s.off + s.len &&
+                 key_append(buf, s, out, size, &n);
+        break;
+    default:
+        ok = false;
+    }
+    if (!ok || n == 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    out[n] = '\0';
+    return n;
+}
+
 bool smqp_parse_header_line(const uint8_t *buf, smqp_span line, smqp_span *name, smqp_span *value)
 {
     size_t colon = smqp_find(buf, line, ':');

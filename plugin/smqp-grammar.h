@@ -94,6 +94,21 @@ typedef struct {
 bool smqp_parse_cmuid(const uint8_t *buf, smqp_span s, smqp_uid_parts *p);
 bool smqp_parse_smuid(const uint8_t *buf, smqp_span s, smqp_uid_parts *p);
 
+/* The identity of a message id for matching one sighting with another:
+ * SMUID "host/uid", CMUID "account[:channel]@host/uid", or the client's
+ * own uid alone (how a PUBLISH line names it; from a CMUID, its uid part).
+ * The creation date is left out (the draft's own examples write the same
+ * id with and without it) and blanks around each part are dropped. */
+typedef enum {
+    SMQP_KEY_SMUID,
+    SMQP_KEY_CMUID,
+    SMQP_KEY_CLIENT_UID
+} smqp_uid_key_kind;
+
+/* Writes the key of s, NUL-terminated, to out[0, size) and returns its
+ * length; 0 when s is not such an id or its key does not fit. */
+size_t smqp_uid_key(const uint8_t *buf, smqp_span s, smqp_uid_key_kind kind, char *out, size_t size);
+
 /* user[:channel] or (drafts -08) user/channel; also user[:channel]@domain. */
 void smqp_split_account(const uint8_t *buf, smqp_span s, smqp_span *account, smqp_span *channel);
 

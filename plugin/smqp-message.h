@@ -63,6 +63,16 @@ typedef struct {
     size_t known_end;      /* end of the last data whose length was known */
 } smqp_msg_walker;
 
+/* The message ids a message header names: Smuid and Cmuid lines, which
+ * repeat in a reply (the ids of the messages it answers come along). */
+#define SMQP_MSG_MAX_IDS 8
+typedef struct {
+    smqp_span smuid[SMQP_MSG_MAX_IDS];
+    unsigned n_smuid;
+    smqp_span cmuid[SMQP_MSG_MAX_IDS];
+    unsigned n_cmuid;
+} smqp_msg_ids;
+
 /* Starts a walk at start (the first header line); Content-Length values
  * over max_body are not trusted to be waited for. */
 void smqp_msg_walk_init(smqp_msg_walker *w, size_t start, size_t max_body);

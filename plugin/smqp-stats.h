@@ -23,6 +23,8 @@ typedef struct {
     uint16_t reply_code;        /* replies: the code of the last line */
     bool reply_challenge;       /* replies: a "+ data" challenge, not an answer */
     const smqp_trans *answers;  /* replies: the transaction closed, or NULL */
+    const struct smqp_published *published; /* a PUBLISH MESSAGE's record */
+    const struct smqp_delivery *delivery;   /* a NOTIFY MESSAGE's record */
 } smqp_tap_info;
 
 /* Registers the tap and its statistics (from proto_register_smqp). */

@@ -48,6 +48,10 @@ static void values(const uint8_t *buf, smqp_span s)
     smqp_parse_address_port(buf, s, &a, &port);
     smqp_parse_cmuid(buf, s, &uid);
     smqp_parse_smuid(buf, s, &uid);
+    char key[40];
+    for (int kind = SMQP_KEY_SMUID; kind <= SMQP_KEY_CLIENT_UID; kind++)
+        CHECK(smqp_uid_key(buf, s, (smqp_uid_key_kind)kind, key, sizeof key) < sizeof key &&
+              strlen(key) < sizeof key);
     smqp_split_account(buf, s, &a, &b);
     smqp_split_list(buf, s, count_item, &n, 1000);
     smqp_lookup_attr(buf, s);

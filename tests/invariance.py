@@ -10,8 +10,8 @@ decodes original and rewrite in one pass and with -2. Checked:
   same PDUs      the ordered list of PDUs, each with its bytes and every
                  smqp.* field value in tree order, is the same as the
                  original's; request/response links are compared as PDU
-                 indexes, not frame numbers (smqp.time only where the scheme
-                 keeps every byte's timestamp)
+                 indexes, not frame numbers (smqp.time and smqp.notify.delay
+                 only where the scheme keeps every byte's timestamp)
   once, on time  each PDU is shown once, in the frame that holds its last
                  byte, and the PDUs of a direction tile its byte stream
                  (also checked on the original capture)
@@ -56,13 +56,18 @@ SCHEMES_KEEPING_TIME = ("within", "boundaries", "terminator")
 DEFAULT_SCHEMES = ["within:1", "within:2", "within:3", "within:7", "fixed:64", "fixed:536", "fixed:1460",
                    "coalesce", "boundaries", "terminator:-1", "terminator:0", "terminator:1",
                    "terminator:2", "terminator:3", "terminator:4"]
-LINKS = {"smqp.request_in": "smqp.response_in", "smqp.response_in": "smqp.request_in"}
+LINKS = {"smqp.request_in": "smqp.response_in", "smqp.response_in": "smqp.request_in",
+         "smqp.notify.publish_in": "smqp.publish.notify_in", "smqp.publish.notify_in": "smqp.notify.publish_in"}
+# times between PDUs: compared only where the scheme keeps every byte's time
+TIME_FIELDS = {"smqp.time", "smqp.notify.delay"}
 # what announces a connection (CONNECTTO, SET NOTIFY PORT, 311): its frame
 # is the connection's smqp.setup_frame
 ANNOUNCEMENTS = {("smqp.command", "CONNECTTO"), ("smqp.resource", "NOTIFY PORT"), ("smqp.reply.code", "311")}
 CONTEXT_FIELDS = {"smqp.request_in", "smqp.response_in", "smqp.time", "smqp.reply.command",
                   "smqp.session", "smqp.setup_frame", "smqp.setup_method",
-                  "smqp.no_reply", "smqp.reply.no_request", "smqp.notify.unacknowledged"}
+                  "smqp.no_reply", "smqp.reply.no_request", "smqp.notify.unacknowledged",
+                  "smqp.notify.publish_in", "smqp.notify.delay", "smqp.notify.matched_by",
+                  "smqp.publish.notify_in", "smqp.delivery.refused", "smqp.delivery.incomplete"}
 
 
 def tshark_options(pcap):
@@ -168,7 +173,7 @@ def link_pdus(pdus, reference=None):
 def comparable(p, keep_time, context=True):
     return (p["dir"], p["data"],
             [(k, v) for k, v in p["fields"]
-             if (keep_time or k != "smqp.time") and (context or k not in CONTEXT_FIELDS)])
+             if (keep_time or k not in TIME_FIELDS) and (context or k not in CONTEXT_FIELDS)])
 
 
 def is_continuation(p):

@@ -164,6 +164,36 @@ static void test_values(void)
           p.created.len == 17, "CMUID parts");
     const char *sm = "www.host.com/8342156-1835";
     CHECK(smqp_parse_smuid(B(sm), S(sm), &p) && p.host.len == 12 && p.created.len == 0, "SMUID parts");
+    /* message-id keys: the same message matched whatever the date or blanks */
+    static const struct {
+        const char *id;
+        smqp_uid_key_kind kind;
+        const char *key;        /* "" when it has none */
+        const char *what;
+    } keys[] = {
+        { "jtegen:orange@smqp.net/A004(D20020815T075900Z)", SMQP_KEY_CMUID, "jtegen:orange@smqp.net/A004",
+          "CMUID key drops the date" },
+        { "jtegen:orange@host.com /A004", SMQP_KEY_CMUID, "jtegen:orange@host.com/A004",
+          "CMUID key drops blanks around parts (the draft's NOTIFY example)" },
+        { "jsmith@smqp.net/CF1", SMQP_KEY_CMUID, "jsmith@smqp.net/CF1", "CMUID key without a channel" },
+        { "jtegen:orange@smqp.net/A004(D20020815T075900Z)", SMQP_KEY_CLIENT_UID, "A004", "client uid of a CMUID" },
+        { "A004", SMQP_KEY_CLIENT_UID, "A004", "client uid as a PUBLISH line writes it" },
+        { "x/y/z", SMQP_KEY_CLIENT_UID, "", "a path is no client uid" },
+        { "www.host.com/8342156-1835(D20020815T075900Z)", SMQP_KEY_SMUID, "www.host.com/8342156-1835",
+          "SMUID key drops the date" },
+        { "www.host.com/8342156-1835", SMQP_KEY_SMUID, "www.host.com/8342156-1835",
+          "SMUID key without a date is the same" },
+        { "www.host.com/", SMQP_KEY_SMUID, "", "SMUID without uid has no key" },
+    };
+    char key[64];
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        CHECK(smqp_uid_key(B(keys[k].id), S(keys[k].id), keys[k].kind, key, sizeof key) == strlen(keys[k].key) &&
+                  strcmp(key, keys[k].key) == 0,
+              "%s", keys[k].what);
+    const char *smd = "www.host.com/8342156-1835(D20020815T075900Z)";
+    CHECK(smqp_uid_key(B(smd), S(smd), SMQP_KEY_SMUID, key, 10) == 0 && key[0] == '\0',
+          "a key that does not fit is refused, not cut");
+    CHECK(smqp_uid_key(B(smd), S(smd), SMQP_KEY_SMUID, key, 0) == 0, "no room at all");
     smqp_span a;
     uint16_t port;
     CHECK(smqp_parse_address_port(B("192.168.0.100:721"), S("192.168.0.100:721"), &a, &port) && port == 721 &&
