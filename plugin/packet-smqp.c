@@ -626,7 +626,10 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     guint32 seen = visited ? 0 : smqp_conv_arrive(conv, pinfo, ti, &synced);
     /* roles settle at a connection's first PDU; smqp_conv_learn says */
     bool from_server = !visited && smqp_conv_from_server(conv, pinfo);
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "SMQP");
+    /* once per frame: TCP may call again for the rest of the segment, and
+     * a data part's protocol may have added itself ("SMQP/JSON") */
+    if (*pdu_count == 0)
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "SMQP");
 
     while (offset < total) {
         int remaining = total - offset;

@@ -42,16 +42,20 @@ static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
     if (!handle || handle == smqp_data_handle)
         return;
     tvbuff_t *sub = tvb_new_subset_length(tvb, off, len);
-    /* the data's dissector must not take over SMQP's columns */
-    col_set_writable(pinfo->cinfo, -1, FALSE);
+    /* As under HTTP, the data's protocol follows SMQP's at the top of the
+     * tree (so Protocol Hierarchy counts it under SMQP) and may name itself
+     * in the Protocol column ("SMQP/JSON"); the part's bytes stay in the
+     * SMQP tree, and the Info column stays SMQP's. */
+    proto_tree *volatile top = tree ? proto_tree_get_root(tree) : NULL;
+    col_set_writable(pinfo->cinfo, COL_INFO, FALSE);
     TRY {
-        call_dissector_only(handle, sub, pinfo, tree, NULL);
+        call_dissector_only(handle, sub, pinfo, top, NULL);
     }
     CATCH_NONFATAL_ERRORS {
-        show_exception(sub, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+        show_exception(sub, pinfo, top, EXCEPT_CODE, GET_MESSAGE);
     }
     ENDTRY;
-    col_set_writable(pinfo->cinfo, -1, TRUE);
+    col_set_writable(pinfo->cinfo, COL_INFO, TRUE);
 }
 
 static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags)
