@@ -243,7 +243,8 @@ static void dissect_command(smqp_pdu *p)
         expert_add_info_format(p->pinfo, li, &ei_smqp_malformed_command, "Malformed %s: %s", verb,
                                (cmd->it.problems & SMQP_P_MISSING_ARG) ? "argument missing" : "unexpected arguments");
     if (cmd->it.problems & SMQP_P_BAD_VALUE)
-        expert_add_info(p->pinfo, li, &ei_smqp_bad_value);
+        expert_add_info_format(p->pinfo, li, &ei_smqp_bad_value, "Invalid value in %s: %s", verb,
+                               span_text(p->pinfo, p->tvb, cmd->it.bad));
     bool clear_password = form && form->verb == SMQP_VERB_PASSWORD && smqp_find_item(&cmd->it, SMQP_I_PASSWORD);
     if (clear_password)
         expert_add_info(p->pinfo, li, &ei_smqp_clear_password);
@@ -336,7 +337,8 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
             proto_item_set_generated(gi);
         }
         if (!smqp_lookup_reply_code(r.code) && !unknown_noted) {
-            expert_add_info(p->pinfo, ci, &ei_smqp_unknown_reply_code);
+            expert_add_info_format(p->pinfo, ci, &ei_smqp_unknown_reply_code,
+                                   "Reply code %u is not defined by the drafts", r.code);
             unknown_noted = true;
         }
         if (r.text.len)
@@ -408,7 +410,17 @@ static void dissect_unknown(smqp_pdu *p)
     smqp_span whole = { l.off, l.len };
     proto_item *li = proto_tree_add_item(p->tree, hf_smqp_line, p->tvb, (int)l.off, (int)l.len, ENC_UTF_8);
     smqp_note_eol(li, p->pinfo, l.eol_len);
-    expert_add_info(p->pinfo, li, &ei_smqp_unknown_verb);
+    smqp_span word;
+    size_t pos = l.off;
+    if (smqp_next_word(p->buf, l.off + l.len, &pos, &word)) {
+        /* enough of the word to recognise it; a line can be 64 kB of it */
+        bool cut = word.len > 32;
+        if (cut)
+            word.len = 32;
+        expert_add_info_format(p->pinfo, li, &ei_smqp_unknown_verb, "No SMQP verb: %s%s",
+                               span_text(p->pinfo, p->tvb, word), cut ? "…" : "");
+    } else
+        expert_add_info(p->pinfo, li, &ei_smqp_unknown_verb);
     add_info(p->pinfo, p->first_in_frame,
              wmem_strdup_printf(p->pinfo->pool, "Unknown: %s", span_text(p->pinfo, p->tvb, whole)));
 }
@@ -841,28 +853,28 @@ void proto_register_smqp(void)
     }
 
     static hf_register_info hf[] = {
-        { &hf_smqp_banner, { "Banner", "smqp.banner", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_smqp_banner_version, { "Version", "smqp.banner.version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_smqp_banner_status, { "Status", "smqp.banner.status", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_banner, { "Banner", "smqp.banner", FT_STRING, BASE_NONE, NULL, 0x0, "The server's greeting line (or the client's, on a callback connection)", HFILL } },
+        { &hf_smqp_banner_version, { "Version", "smqp.banner.version", FT_STRING, BASE_NONE, NULL, 0x0, "Protocol version the banner announces, as SMQP/d.d", HFILL } },
+        { &hf_smqp_banner_status, { "Banner status", "smqp.banner.status", FT_STRING, BASE_NONE, NULL, 0x0, "Word after the version, such as Ready", HFILL } },
         { &hf_smqp_banner_ident, { "Implementation", "smqp.banner.ident", FT_STRING, BASE_NONE, NULL, 0x0,
           "Server (or client) identification after the status", HFILL } },
         { &hf_smqp_from_server, { "From SMQP server", "smqp.from_server", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "SMQP role of the sender, which on the callback connection is not its TCP role", HFILL } },
-        { &hf_smqp_command_line, { "Command", "smqp.command.line", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_command_line, { "Command", "smqp.command.line", FT_STRING, BASE_NONE, NULL, 0x0, "A whole command line as sent", HFILL } },
         { &hf_smqp_command, { "Verb", "smqp.command", FT_STRING, BASE_NONE, NULL, 0x0,
           "Canonical verb, abbreviations expanded", HFILL } },
         { &hf_smqp_resource, { "Resource", "smqp.resource", FT_STRING, BASE_NONE, NULL, 0x0,
           "Canonical resource words after the verb", HFILL } },
-        { &hf_smqp_args, { "Arguments", "smqp.command.args", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_smqp_reply_line, { "Reply", "smqp.reply", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_smqp_reply_code, { "Code", "smqp.reply.code", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_smqp_reply_status, { "Status", "smqp.reply.status", FT_UINT16, BASE_DEC, NULL, 0x0,
+        { &hf_smqp_args, { "Arguments", "smqp.command.args", FT_STRING, BASE_NONE, NULL, 0x0, "Everything after the verb and resource words, as sent", HFILL } },
+        { &hf_smqp_reply_line, { "Reply", "smqp.reply", FT_STRING, BASE_NONE, NULL, 0x0, "One line of a reply, NNN text or NNN-text", HFILL } },
+        { &hf_smqp_reply_code, { "Code", "smqp.reply.code", FT_UINT16, BASE_DEC, NULL, 0x0, "Three-digit reply code of a reply line", HFILL } },
+        { &hf_smqp_reply_status, { "Reply status", "smqp.reply.status", FT_UINT16, BASE_DEC, NULL, 0x0,
           "The reply's code, on its final line only: one per reply, however many lines it has", HFILL } },
         { &hf_smqp_reply_class, { "Class", "smqp.reply.class", FT_UINT8, BASE_DEC, VALS(reply_class_vals), 0x0,
           "First digit of the code", HFILL } },
         { &hf_smqp_reply_continuation, { "Continuation", "smqp.reply.continuation", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "NNN-text: more lines follow", HFILL } },
-        { &hf_smqp_reply_text, { "Text", "smqp.reply.text", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smqp_reply_text, { "Text", "smqp.reply.text", FT_STRING, BASE_NONE, NULL, 0x0, "Text after the reply code", HFILL } },
         { &hf_smqp_reply_command, { "Answers", "smqp.reply.command", FT_STRING, BASE_NONE, NULL, 0x0,
           "The command this reply answers", HFILL } },
         { &hf_smqp_auth_data, { "Authentication data", "smqp.auth.data", FT_STRING, BASE_NONE, NULL, 0x0,

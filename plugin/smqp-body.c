@@ -58,14 +58,19 @@ static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
     col_set_writable(pinfo->cinfo, COL_INFO, TRUE);
 }
 
-static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags)
+/* declared: the part's Content-Length; data: how many bytes it had */
+static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags, uint32_t declared, size_t data)
 {
     if (flags & SMQP_MF_CL_MISMATCH)
-        expert_add_info(pinfo, item, &ei_smqp_cl_mismatch);
+        expert_add_info_format(pinfo, item, &ei_smqp_cl_mismatch,
+                               "Content-Length %u does not match the data (%zu bytes up to the terminator)",
+                               declared, data);
     if (flags & SMQP_MF_NO_CL)
         expert_add_info(pinfo, item, &ei_smqp_cl_missing);
     if (flags & SMQP_MF_CL_TOO_BIG)
-        expert_add_info(pinfo, item, &ei_smqp_cl_too_big);
+        expert_add_info_format(pinfo, item, &ei_smqp_cl_too_big,
+                               "Content-Length %u over the dissector's limit (preference smqp.max_body, %u); "
+                               "the terminator was used", declared, smqp_pref_max_body);
     if (flags & SMQP_MF_OVERLONG)
         expert_add_info(pinfo, item, &ei_smqp_line_too_long);
     if (flags & SMQP_MF_BARE_LF)
@@ -128,7 +133,7 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             break;
         case SMQP_ME_DATA:
             item = proto_tree_add_item(t, hf_smqp_part_data, tvb, (int)ev.span.off, (int)ev.span.len, ENC_NA);
-            note_data_flags(pinfo, item, ev.flags);
+            note_data_flags(pinfo, item, ev.flags, w.cl, ev.span.len);
             hand_to_media(tvb, pinfo, t, (int)ev.span.off, (int)ev.span.len, media);
             if (exporting)
                 smqp_stats_export(pinfo, tvb, (int)ev.span.off, (int)ev.span.len, media, origin->topic, id, part);

@@ -225,6 +225,14 @@ static void add(smqp_items *it, smqp_item_kind kind, smqp_span span, const char 
     item->canon = canon;
 }
 
+/* Notes an invalid value; the first one is named in the expert item. */
+static void note_bad(smqp_items *it, smqp_span s)
+{
+    if (!(it->problems & SMQP_P_BAD_VALUE))
+        it->bad = s;
+    it->problems |= SMQP_P_BAD_VALUE;
+}
+
 typedef struct {
     smqp_items *it;
     smqp_item_kind kind;
@@ -316,7 +324,7 @@ static void address_port(args_cursor *c, smqp_span w)
     smqp_span address;
     uint16_t port;
     if (!smqp_parse_address_port(c->buf, w, &address, &port)) {
-        c->it->problems |= SMQP_P_BAD_VALUE;
+        note_bad(c->it, w);
         add(c->it, SMQP_I_PORT, w, NULL);
         return;
     }
@@ -341,7 +349,7 @@ static bool keywords(args_cursor *c)
     smqp_span from = { p, c->end - p };
     size_t close = smqp_find(c->buf, from, ')');
     if (close == c->end) {
-        c->it->problems |= SMQP_P_BAD_VALUE;
+        note_bad(c->it, from);
         close = c->end - 1;
     }
     smqp_span list = { p, close + 1 - p };
@@ -546,7 +554,7 @@ static void parse_args(args_cursor *c, smqp_args args)
         if (next(c, &w)) {
             const char *canon = change_word(buf, w);
             if (!canon)
-                c->it->problems |= SMQP_P_BAD_VALUE;
+                note_bad(c->it, w);
             add(c->it, SMQP_I_CHANGE, w, canon);
         }
         break;
@@ -558,7 +566,7 @@ static void parse_args(args_cursor *c, smqp_args args)
         }
         const char *canon = change_word(buf, w);
         if (!canon)
-            c->it->problems |= SMQP_P_BAD_VALUE;
+            note_bad(c->it, w);
         add(c->it, SMQP_I_CHANGE, w, canon);
         if (canon && strcmp(canon, "KEYWORDS") == 0)
             keywords(c);

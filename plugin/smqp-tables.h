@@ -239,6 +239,7 @@ typedef struct {
     smqp_item items[SMQP_MAX_ITEMS];
     unsigned n_items;
     unsigned problems;
+    smqp_span bad;              /* the first invalid value (SMQP_P_BAD_VALUE) */
 } smqp_items;
 
 typedef struct {
