@@ -52,6 +52,9 @@ static int hf_smqp_request_in = -1;
 static int hf_smqp_response_in = -1;
 static int hf_smqp_time = -1;
 static int hf_smqp_continuation = -1;
+static int hf_smqp_draft = -1;
+static int hf_smqp_draft_first = -1;
+static int hf_smqp_draft_last = -1;
 
 static expert_field ei_smqp_unknown_verb = EI_INIT;
 static expert_field ei_smqp_unknown_resource = EI_INIT;
@@ -153,7 +156,8 @@ typedef struct {
     const smqp_frame *f;
     smqp_pdu_info *pi;
     bool first_in_frame;
-    const smqp_conv *conv;
+    smqp_conv *conv;
+    smqp_drafts seen;       /* revisions the PDU's own syntax allows; 0: any */
 } smqp_pdu;
 
 static void dissect_banner(smqp_pdu *p)
@@ -236,6 +240,7 @@ static void dissect_command(smqp_pdu *p)
     if (cmd->args_span.len)
         proto_tree_add_item(lt, hf_smqp_args, p->tvb, (int)cmd->args_span.off, (int)cmd->args_span.len, ENC_UTF_8);
     smqp_add_items(lt, p->tvb, p->pinfo, p->buf, &cmd->it);
+    p->seen = cmd->it.drafts;
 
     if (!form)
         expert_add_info_format(p->pinfo, li, &ei_smqp_unknown_resource, "%s with a resource SMQP does not define", verb);
@@ -352,8 +357,10 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
         smqp_items it;
         it.n_items = 0;
         it.problems = 0;
+        it.drafts = SMQP_ANY_DRAFT;
         smqp_parse_reply_data(p->buf, rd, r.code, r.text, &it);
         smqp_add_items(lt, p->tvb, p->pinfo, p->buf, &it);
+        p->seen = smqp_drafts_narrow(p->seen, it.drafts);
         if (rd == SMQP_RD_PUBLISH_ACK) {
             const smqp_item *id = smqp_find_item(&it, SMQP_I_CMUID);
             if (id)
@@ -389,7 +396,11 @@ static void dissect_reply(smqp_pdu *p, const smqp_reply_summary *rs)
 static void dissect_auth_data(smqp_pdu *p)
 {
     smqp_line l = p->f->first;
-    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_auth_data, p->tvb, (int)l.off, (int)l.len, ENC_ASCII);
+    /* a server's "+ data" challenge: the data alone, as in a reply line */
+    smqp_span data = { l.off, l.len };
+    if (l.len && p->buf[l.off] == '+')
+        data = smqp_rest(p->buf, l.off + 1, l.off + l.len);
+    proto_item *li = proto_tree_add_item(p->tree, hf_smqp_auth_data, p->tvb, (int)data.off, (int)data.len, ENC_ASCII);
     smqp_note_eol(li, p->pinfo, l.eol_len);
     add_info(p->pinfo, p->first_in_frame, "Authentication data");
 }
@@ -459,6 +470,29 @@ static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
     }
     smqp_delivery_show(p->tree, p->tvb, p->pinfo, p->item, pi,
                        p->f->kind == SMQP_PDU_REPLY && rs->final ? rs->code : 0);
+}
+
+/* The revisions the connection's syntax allows, once it has shown one
+ * older than -10's (so that -10 traffic reads as it always did). */
+static void add_draft(smqp_pdu *p)
+{
+    smqp_drafts d = p->pi->drafts;
+    if (!d || (d & SMQP_DRAFTS(SMQP_LAST_DRAFT, SMQP_LAST_DRAFT)))
+        return;
+    int first = 0, last = SMQP_LAST_DRAFT;
+    while (!(d & (1u << first)))
+        first++;
+    while (!(d & (1u << last)))
+        last--;
+    const char *text = first == last ? wmem_strdup_printf(p->pinfo->pool, "-%02d", first)
+                                     : wmem_strdup_printf(p->pinfo->pool, "-%02d to -%02d", first, last);
+    proto_item *gi = proto_tree_add_string(p->tree, hf_smqp_draft, p->tvb, 0, 0, text);
+    proto_item_set_generated(gi);
+    proto_tree *dt = proto_item_add_subtree(gi, ett_smqp_line);
+    gi = proto_tree_add_uint(dt, hf_smqp_draft_first, p->tvb, 0, 0, (guint32)first);
+    proto_item_set_generated(gi);
+    gi = proto_tree_add_uint(dt, hf_smqp_draft_last, p->tvb, 0, 0, (guint32)last);
+    proto_item_set_generated(gi);
 }
 
 static void queue_tap(smqp_pdu *p, const smqp_reply_summary *rs)
@@ -535,6 +569,9 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
         expert_add_info(p->pinfo, p->item, &ei_smqp_line_too_long);
     if (cut)
         expert_add_info(p->pinfo, p->item, &ei_smqp_incomplete);
+    if (!PINFO_FD_VISITED(p->pinfo))
+        p->pi->drafts = smqp_conv_narrow_drafts(p->conv, p->seen);
+    add_draft(p);
     add_tracking(p, rs);
     queue_tap(p, rs);
 }
@@ -727,7 +764,7 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         tvbuff_t *pdu_tvb = offset == 0 && (int)f.len == total ? tvb : tvb_new_subset_length(tvb, offset, (gint)f.len);
         proto_item *ti_pdu = proto_tree_add_item(tree, proto_smqp, pdu_tvb, 0, -1, ENC_NA);
         smqp_pdu p = {
-            pdu_tvb, pinfo, proto_item_add_subtree(ti_pdu, ett_smqp), ti_pdu, buf, &f, pi, key == 1, conv,
+            pdu_tvb, pinfo, proto_item_add_subtree(ti_pdu, ett_smqp), ti_pdu, buf, &f, pi, key == 1, conv, SMQP_ANY_DRAFT,
         };
         dissect_pdu(&p, &rs, pi->cut);
         offset += (int)f.len;
@@ -885,6 +922,13 @@ void proto_register_smqp(void)
           FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The final reply or acknowledgement", HFILL } },
         { &hf_smqp_time, { "Time", "smqp.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "Time from the command to its final reply", HFILL } },
+        { &hf_smqp_draft, { "Draft revisions", "smqp.draft", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The draft-tegen-smqp revisions whose syntax this connection's traffic so far follows; shown "
+          "once it has used a form -10 no longer has", HFILL } },
+        { &hf_smqp_draft_first, { "Earliest draft", "smqp.draft.first", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "Earliest draft revision (0 to 10) the connection's syntax allows", HFILL } },
+        { &hf_smqp_draft_last, { "Latest draft", "smqp.draft.last", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "Latest draft revision (0 to 10) the connection's syntax allows", HFILL } },
         { &hf_smqp_continuation, { "Continuation data", "smqp.continuation", FT_BYTES, BASE_NONE, NULL, 0x0,
           "Bytes of a PDU that began before the capture (or before lost segments)", HFILL } },
     };

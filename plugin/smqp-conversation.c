@@ -48,6 +48,7 @@ struct smqp_conv {
     guint32 session;            /* shared with the connections it announced */
     guint32 setup_frame;        /* the frame that announced this connection, or 0 */
     const char *setup_method;   /* how: "CONNECTTO", "SET NOTIFY PORT", "311 redirect" */
+    smqp_drafts drafts;         /* revisions its syntax so far allows; 0: any */
 };
 
 /* Sessions, numbered in capture order; a connection announced by another
@@ -77,6 +78,12 @@ void smqp_conv_register(void)
     };
     proto_register_field_array(proto_smqp, hf, array_length(hf));
     register_init_routine(sessions_init);
+}
+
+smqp_drafts smqp_conv_narrow_drafts(smqp_conv *conv, smqp_drafts seen)
+{
+    conv->drafts = smqp_drafts_narrow(conv->drafts, seen);
+    return conv->drafts;
 }
 
 void smqp_conv_add_session(const smqp_conv *c, proto_tree *tree, tvbuff_t *tvb)

@@ -53,6 +53,8 @@ typedef struct {
     smqp_trans *opens;          /* the transaction this PDU starts */
     bool before_capture;        /* a reply that may answer a command sent
                                    before a capture joined midway */
+    smqp_drafts drafts;         /* revisions the connection's syntax up to
+                                   this PDU allows; 0: any */
 } smqp_pdu_info;
 
 /* A reply PDU in brief, as the conversation needs it. */
@@ -120,6 +122,10 @@ void smqp_conv_learn(smqp_conv *conv, packet_info *pinfo, const smqp_frame *f, c
 void smqp_conv_expect(const smqp_conv *announcer, packet_info *pinfo, const char *method,
                       const address *listen_addr, guint16 port, const address *peer_addr,
                       bool smqp_client_listens, dissector_handle_t handle);
+
+/* First pass only: narrows the draft revisions the connection's traffic
+ * allows by what one PDU's syntax allows; returns the result (0: any). */
+smqp_drafts smqp_conv_narrow_drafts(smqp_conv *conv, smqp_drafts seen);
 
 /* Registers the session fields (from proto_register_smqp). */
 void smqp_conv_register(void);

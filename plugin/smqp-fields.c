@@ -220,6 +220,13 @@ static void add_datetime(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, in
         expert_add_info_format(pinfo, pi, &ei_smqp_date_form, "Date-time without the trailing Z (taken as GMT)");
     else if (r == SMQP_DT_LEGACY_DMY)
         expert_add_info_format(pinfo, pi, &ei_smqp_date_form, "Date-time in draft -00 day-month-year order");
+    else if (r == SMQP_DT_LEGACY_MDY)
+        expert_add_info_format(pinfo, pi, &ei_smqp_date_form,
+                               "Date-time in month-day-year order, as draft -00's examples write it");
+    else if (r == SMQP_DT_LEGACY_AMBIGUOUS)
+        expert_add_info_format(pinfo, pi, &ei_smqp_date_form,
+                               "Date-time with the year last that reads both ways: taken as day-month-year "
+                               "(draft -00's grammar), not month-day-year (its examples)");
 }
 
 static void add_uid(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int hf,

@@ -212,13 +212,21 @@ smqp_dt_result smqp_parse_datetime(const uint8_t *buf, smqp_span s, smqp_time *t
     if (valid_date(a, b, c)) {
         y = a; m = b; d = c;
     } else {
-        /* draft -00 wrote D<dd><mm><yyyy> */
-        uint32_t dd, mm, yyyy;
-        if (!digits(p + 1, 2, &dd) || !digits(p + 3, 2, &mm) || !digits(p + 5, 4, &yyyy) ||
-            !valid_date(yyyy, mm, dd))
+        /* draft -00 put the year last: its grammar says D<dd><mm><yyyy>,
+         * its examples D<mm><dd><yyyy>; the values decide where they can */
+        uint32_t f1, f2, yyyy;
+        if (!digits(p + 1, 2, &f1) || !digits(p + 3, 2, &f2) || !digits(p + 5, 4, &yyyy))
             return SMQP_DT_INVALID;
-        y = yyyy; m = mm; d = dd;
-        res = SMQP_DT_LEGACY_DMY;
+        bool dmy = valid_date(yyyy, f2, f1), mdy = valid_date(yyyy, f1, f2);
+        if (dmy) {
+            y = yyyy; m = f2; d = f1;
+            res = mdy && f1 != f2 ? SMQP_DT_LEGACY_AMBIGUOUS : SMQP_DT_LEGACY_DMY;
+        } else if (mdy) {
+            y = yyyy; m = f1; d = f2;
+            res = SMQP_DT_LEGACY_MDY;
+        } else {
+            return SMQP_DT_INVALID;
+        }
     }
     if (hh > 24 || mi > 59 || ss > 60)
         return SMQP_DT_INVALID;

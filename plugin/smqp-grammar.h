@@ -59,7 +59,10 @@ typedef enum {
     SMQP_DT_INVALID = 0,
     SMQP_DT_OK,           /* D<yyyy><mm><dd>T<hh><mm><ss>[frac]Z */
     SMQP_DT_NO_ZONE,      /* valid, but the trailing Z is missing */
-    SMQP_DT_LEGACY_DMY    /* draft -00 order D<dd><mm><yyyy>... */
+    SMQP_DT_LEGACY_DMY,   /* draft -00 grammar's order D<dd><mm><yyyy>... */
+    SMQP_DT_LEGACY_MDY,   /* draft -00 examples' order D<mm><dd><yyyy>... */
+    SMQP_DT_LEGACY_AMBIGUOUS  /* year last, both orders valid: read day-first,
+                                 as the grammar says */
 } smqp_dt_result;
 
 smqp_dt_result smqp_parse_datetime(const uint8_t *buf, smqp_span s, smqp_time *t);

@@ -22,7 +22,7 @@ static const smqp_verb_def verbs[] = {
     { SMQP_VERB_SET,         W("SET", NULL) },
     { SMQP_VERB_FIND,        W("FIND", NULL) },
     { SMQP_VERB_PUBLISH,     W("PUBLISH", "PUB") },
-    { SMQP_VERB_REPUBLISH,   W("REPUBLISH", NULL) },
+    { SMQP_VERB_REPUBLISH,   W("REPUBLISH", "REPUB") },
     { SMQP_VERB_SUBSCRIBE,   W("SUBSCRIBE", "SUB") },
     { SMQP_VERB_UNSUBSCRIBE, W("UNSUBSCRIBE", "UNSUB") },
     { SMQP_VERB_NOTIFY,      W("NOTIFY", NULL) },
@@ -41,64 +41,76 @@ static const smqp_verb_def verbs[] = {
 /* Order matters only where two forms of one verb share a first word; the
  * more specific form comes first. */
 const smqp_form smqp_forms[] = {
-    /* verb, res1, res2, resource, args, body, reply data, expects reply, from server */
-    { SMQP_VERB_LOGIN, NOWORD, NOWORD, NULL, SMQP_ARGS_LOGIN, SMQP_BODY_NONE, SMQP_RD_LOGIN, true, false },
-    { SMQP_VERB_PASSWORD, NOWORD, NOWORD, NULL, SMQP_ARGS_PASSWORD, SMQP_BODY_NONE, SMQP_RD_LOGIN, true, false },
-    { SMQP_VERB_CONNECTTO, NOWORD, NOWORD, NULL, SMQP_ARGS_CONNECTTO, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_COUNT, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_COUNT, true, false },
-    { SMQP_VERB_COUNT, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_COUNT, true, false },
-    { SMQP_VERB_COUNT, SUBSCR_W, NOWORD, "SUBSCRIBERS", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_COUNT, true, false },
-    { SMQP_VERB_LIST, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false },
-    { SMQP_VERB_LIST, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_SMUIDS, true, false },
-    { SMQP_VERB_LIST, W("SUBSCRIPTIONS", "SUB|SUBSCRIPTION"), NOWORD, "SUBSCRIPTIONS", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false },
-    { SMQP_VERB_CREATE, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_CREATE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_REMOVE, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_REMOVE, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC_SMUID, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_MOVE, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_MOVE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, TOPIC_W, W("NAME", NULL), "TOPIC NAME", SMQP_ARGS_TOPIC_TARGET, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, TOPIC_W, W("KEYWORDS", "KEY|KEYWORD"), "TOPIC KEYWORDS", SMQP_ARGS_TOPIC_KEYWORDS, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, TOPIC_W, W("DELIVERY", NULL), "TOPIC DELIVERY", SMQP_ARGS_TOPIC_DELIVERY, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("LOGIN", NULL), W("PASSWORD", "PASS"), "LOGIN PASSWORD", SMQP_ARGS_AUTH, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("LOGIN", NULL), W("CONTACT", NULL), "LOGIN CONTACT", SMQP_ARGS_MIME, SMQP_BODY_CONTACT, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("LOGIN", NULL), W("NAME", NULL), "LOGIN NAME", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("LOGIN", NULL), W("EMAIL", NULL), "LOGIN EMAIL", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("LOGIN", NULL), W("ADDRESS", NULL), "LOGIN ADDRESS", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("LOGIN", NULL), W("PHONE", NULL), "LOGIN PHONE", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("LOGIN", NULL), W("CHANNEL", NULL), "LOGIN CHANNEL", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("NOTIFY", NULL), W("SUSPEND", "SUS"), "NOTIFY SUSPEND", SMQP_ARGS_TOPIC_OPT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("NOTIFY", NULL), W("RESUME", "RES"), "NOTIFY RESUME", SMQP_ARGS_TOPIC_OPT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SET, W("NOTIFY", NULL), W("PORT", NULL), "NOTIFY PORT", SMQP_ARGS_NOTIFY_PORT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_FIND, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_FIND, SMQP_BODY_NONE, SMQP_RD_FIND, true, false },
-    { SMQP_VERB_PUBLISH, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_PUBLISH, SMQP_BODY_MESSAGE, SMQP_RD_PUBLISH_ACK, true, false },
-    { SMQP_VERB_PUBLISH, W("REPLY", NULL), NOWORD, "REPLY", SMQP_ARGS_PUBLISH, SMQP_BODY_MESSAGE, SMQP_RD_PUBLISH_ACK, true, false },
-    { SMQP_VERB_REPUBLISH, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_PUBLISH, SMQP_BODY_MESSAGE, SMQP_RD_PUBLISH_ACK, true, false },
-    { SMQP_VERB_SUBSCRIBE, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_SUB_MESSAGE, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false },
-    { SMQP_VERB_SUBSCRIBE, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_SUB_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false },
-    { SMQP_VERB_SUBSCRIBE, SUBSCRIBER_W, NOWORD, "SUBSCRIBER", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false },
-    { SMQP_VERB_SUBSCRIBE, SERVER_W, W("TIMEOUT", NULL), "SERVER TIMEOUT", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_SUBSCRIBE, SERVER_W, W("BYE", NULL), "SERVER BYE", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_UNSUBSCRIBE, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false },
-    { SMQP_VERB_UNSUBSCRIBE, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false },
-    { SMQP_VERB_UNSUBSCRIBE, SUBSCRIBER_W, NOWORD, "SUBSCRIBER", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false },
-    { SMQP_VERB_UNSUBSCRIBE, SERVER_W, W("TIMEOUT", NULL), "SERVER TIMEOUT", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_UNSUBSCRIBE, W("*", NULL), NOWORD, "*", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_UNSUB_ALL, true, false },
-    { SMQP_VERB_NOTIFY, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_NOTIFY_MESSAGE, SMQP_BODY_MESSAGE, SMQP_RD_NONE, true, true },
-    { SMQP_VERB_NOTIFY, W("RECEIPT", NULL), NOWORD, "RECEIPT", SMQP_ARGS_TOPIC, SMQP_BODY_MESSAGE, SMQP_RD_NONE, true, true },
-    { SMQP_VERB_NOTIFY, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_NOTIFY_TOPIC, SMQP_BODY_NONE, SMQP_RD_NONE, false, true },
-    { SMQP_VERB_NOTIFY, SUBSCR_W, NOWORD, "SUBSCRIBERS", SMQP_ARGS_NOTIFY_SUBSCRIBERS, SMQP_BODY_NONE, SMQP_RD_NONE, false, true },
-    { SMQP_VERB_NOTIFY, SERVER_W, W("TIMEOUT", NULL), "SERVER TIMEOUT", SMQP_ARGS_TIMEOUT, SMQP_BODY_NONE, SMQP_RD_NONE, false, true },
-    { SMQP_VERB_NOTIFY, SERVER_W, W("BYE", NULL), "SERVER BYE", SMQP_ARGS_TIMEOUT_OPT, SMQP_BODY_NONE, SMQP_RD_NONE, false, true },
-    { SMQP_VERB_GET, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC_SMUID, SMQP_BODY_NONE, SMQP_RD_MESSAGE, true, false },
-    { SMQP_VERB_GET, TOPIC_W, W("KEYWORDS", "KEY|KEYWORD"), "TOPIC KEYWORDS", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_KEYWORDS, true, false },
-    { SMQP_VERB_GET, TOPIC_W, W("DELIVERY", NULL), "TOPIC DELIVERY", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_DELIVERY, true, false },
-    { SMQP_VERB_GET, W("LOGIN", NULL), W("CHANNEL", NULL), "LOGIN CHANNEL", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_CHANNEL, true, false },
-    { SMQP_VERB_GET, W("LOGIN", NULL), W("CONTACT", NULL), "LOGIN CONTACT", SMQP_ARGS_MIME, SMQP_BODY_NONE, SMQP_RD_CONTACT, true, false },
-    { SMQP_VERB_NOOP, NOWORD, NOWORD, NULL, SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_QUIT, NOWORD, NOWORD, NULL, SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false },
-    { SMQP_VERB_ACK, NOWORD, NOWORD, NULL, SMQP_ARGS_ACK, SMQP_BODY_NONE, SMQP_RD_NONE, false, true },
+    /* verb, res1, res2, resource, args, body, reply data, expects reply, from server
+     * [, drafts, implied mode] */
+    { SMQP_VERB_LOGIN, NOWORD, NOWORD, NULL, SMQP_ARGS_LOGIN, SMQP_BODY_NONE, SMQP_RD_LOGIN, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_PASSWORD, NOWORD, NOWORD, NULL, SMQP_ARGS_PASSWORD, SMQP_BODY_NONE, SMQP_RD_LOGIN, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_CONNECTTO, NOWORD, NOWORD, NULL, SMQP_ARGS_CONNECTTO, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_DRAFTS(8, 10), NULL },
+    { SMQP_VERB_COUNT, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_COUNT, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_COUNT, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_COUNT, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_COUNT, SUBSCR_W, NOWORD, "SUBSCRIBERS", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_COUNT, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_LIST, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_LIST, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_SMUIDS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_LIST, W("SUBSCRIPTIONS", "SUB|SUBSCRIPTION"), NOWORD, "SUBSCRIPTIONS", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_CREATE, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_CREATE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_REMOVE, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_REMOVE, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC_SMUID, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_MOVE, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_MOVE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SET, TOPIC_W, W("NAME", NULL), "TOPIC NAME", SMQP_ARGS_TOPIC_TARGET, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SET, TOPIC_W, W("KEYWORDS", "KEY|KEYWORD"), "TOPIC KEYWORDS", SMQP_ARGS_TOPIC_KEYWORDS, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SET, TOPIC_W, W("DELIVERY", NULL), "TOPIC DELIVERY", SMQP_ARGS_TOPIC_DELIVERY, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SET, W("LOGIN", NULL), W("PASSWORD", "PASS"), "LOGIN PASSWORD", SMQP_ARGS_AUTH, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SET, W("LOGIN", NULL), W("CONTACT", NULL), "LOGIN CONTACT", SMQP_ARGS_MIME, SMQP_BODY_CONTACT, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SET, W("LOGIN", NULL), W("NAME", NULL), "LOGIN NAME", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_DRAFTS(0, 8), NULL },
+    { SMQP_VERB_SET, W("LOGIN", NULL), W("EMAIL", NULL), "LOGIN EMAIL", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_DRAFTS(0, 8), NULL },
+    { SMQP_VERB_SET, W("LOGIN", NULL), W("ADDRESS", NULL), "LOGIN ADDRESS", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_DRAFTS(0, 8), NULL },
+    { SMQP_VERB_SET, W("LOGIN", NULL), W("PHONE", NULL), "LOGIN PHONE", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_DRAFTS(0, 8), NULL },
+    { SMQP_VERB_SET, W("LOGIN", NULL), W("CHANNEL", NULL), "LOGIN CHANNEL", SMQP_ARGS_TEXT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_DRAFTS(8, 8), NULL },
+    { SMQP_VERB_SET, W("NOTIFY", NULL), W("SUSPEND", "SUS"), "NOTIFY SUSPEND", SMQP_ARGS_TOPIC_OPT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SET, W("NOTIFY", NULL), W("RESUME", "RES"), "NOTIFY RESUME", SMQP_ARGS_TOPIC_OPT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SET, W("NOTIFY", NULL), W("PORT", NULL), "NOTIFY PORT", SMQP_ARGS_NOTIFY_PORT, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_DRAFTS(0, 7), NULL },
+    { SMQP_VERB_FIND, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_FIND, SMQP_BODY_NONE, SMQP_RD_FIND, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_PUBLISH, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_PUBLISH, SMQP_BODY_MESSAGE, SMQP_RD_PUBLISH_ACK, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_PUBLISH, W("REPLY", NULL), NOWORD, "REPLY", SMQP_ARGS_PUBLISH, SMQP_BODY_MESSAGE, SMQP_RD_PUBLISH_ACK, true, false, SMQP_DRAFTS(0, 8), "REPLY" },
+    /* draft -00/-01: sends a message already on the server again, by its SMUID */
+    { SMQP_VERB_REPUBLISH, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC_SMUID, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_DRAFTS(0, 1), NULL },
+    { SMQP_VERB_SUBSCRIBE, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_SUB_MESSAGE, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SUBSCRIBE, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_SUB_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SUBSCRIBE, SUBSCRIBER_W, NOWORD, "SUBSCRIBER", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SUBSCRIBE, SERVER_W, W("TIMEOUT", NULL), "SERVER TIMEOUT", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_SUBSCRIBE, SERVER_W, W("BYE", NULL), "SERVER BYE", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_UNSUBSCRIBE, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_UNSUBSCRIBE, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_UNSUBSCRIBE, SUBSCRIBER_W, NOWORD, "SUBSCRIBER", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_TOPICS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_UNSUBSCRIBE, SERVER_W, W("TIMEOUT", NULL), "SERVER TIMEOUT", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_UNSUBSCRIBE, W("*", NULL), NOWORD, "*", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_UNSUB_ALL, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_NOTIFY, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_NOTIFY_MESSAGE, SMQP_BODY_MESSAGE, SMQP_RD_NONE, true, true, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_NOTIFY, W("RECEIPT", NULL), NOWORD, "RECEIPT", SMQP_ARGS_TOPIC, SMQP_BODY_MESSAGE, SMQP_RD_NONE, true, true, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_NOTIFY, TOPIC_W, NOWORD, "TOPIC", SMQP_ARGS_NOTIFY_TOPIC, SMQP_BODY_NONE, SMQP_RD_NONE, false, true, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_NOTIFY, SUBSCR_W, NOWORD, "SUBSCRIBERS", SMQP_ARGS_NOTIFY_SUBSCRIBERS, SMQP_BODY_NONE, SMQP_RD_NONE, false, true, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_NOTIFY, SERVER_W, W("TIMEOUT", NULL), "SERVER TIMEOUT", SMQP_ARGS_TIMEOUT, SMQP_BODY_NONE, SMQP_RD_NONE, false, true, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_NOTIFY, SERVER_W, W("BYE", NULL), "SERVER BYE", SMQP_ARGS_TIMEOUT_OPT, SMQP_BODY_NONE, SMQP_RD_NONE, false, true, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_GET, MESSAGE_W, NOWORD, "MESSAGE", SMQP_ARGS_TOPIC_SMUID, SMQP_BODY_NONE, SMQP_RD_MESSAGE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_GET, TOPIC_W, W("KEYWORDS", "KEY|KEYWORD"), "TOPIC KEYWORDS", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_KEYWORDS, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_GET, TOPIC_W, W("DELIVERY", NULL), "TOPIC DELIVERY", SMQP_ARGS_TOPIC, SMQP_BODY_NONE, SMQP_RD_DELIVERY, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_GET, W("LOGIN", NULL), W("CHANNEL", NULL), "LOGIN CHANNEL", SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_CHANNEL, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_GET, W("LOGIN", NULL), W("CONTACT", NULL), "LOGIN CONTACT", SMQP_ARGS_MIME, SMQP_BODY_NONE, SMQP_RD_CONTACT, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_NOOP, NOWORD, NOWORD, NULL, SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    { SMQP_VERB_QUIT, NOWORD, NOWORD, NULL, SMQP_ARGS_NONE, SMQP_BODY_NONE, SMQP_RD_NONE, true, false, SMQP_ANY_DRAFT, NULL },
+    /* the line after a publish's "200 OK" before -03 gave it one reply line */
+    { SMQP_VERB_ACK, NOWORD, NOWORD, NULL, SMQP_ARGS_ACK, SMQP_BODY_NONE, SMQP_RD_NONE, false, true, SMQP_DRAFTS(0, 2), NULL },
 };
 
 const size_t smqp_form_count = sizeof smqp_forms / sizeof smqp_forms[0];
+
+smqp_drafts smqp_drafts_narrow(smqp_drafts known, smqp_drafts seen)
+{
+    if (!known)
+        return seen;
+    if (!seen || !(known & seen))
+        return known;
+    return known & seen;
+}
 
 const smqp_reply_code smqp_reply_codes[] = {
     { 200, "OK" },
@@ -409,10 +421,19 @@ static void parse_args(args_cursor *c, smqp_args args)
     case SMQP_ARGS_NONE:
         break;
     case SMQP_ARGS_LOGIN:
-        if (next(c, &w))
+        if (next(c, &w)) {
             account_channel(c, w);
-        else
+            /* the account's form dates the client: no channel before -08,
+             * account/channel in -08, account:channel after */
+            if (smqp_find(buf, w, ':') < w.off + w.len)
+                c->it->drafts = SMQP_DRAFTS(9, 10);
+            else if (smqp_find(buf, w, '/') < w.off + w.len)
+                c->it->drafts = SMQP_DRAFTS(8, 8);
+            else
+                c->it->drafts = SMQP_DRAFTS(0, 7);
+        } else {
             c->it->problems |= SMQP_P_MISSING_ARG;
+        }
         if (next(c, &w))
             method_version(c, w);
         else
@@ -439,11 +460,16 @@ static void parse_args(args_cursor *c, smqp_args args)
             c->it->problems |= SMQP_P_MISSING_ARG;
             break;
         }
-        if (next(c, &w2)) {
+        uint32_t port;
+        if (!next(c, &w2)) {
+            address_port(c, w);         /* port alone (-00), or address:port */
+        } else if (smqp_parse_uint(c->buf, w, &port) && port > 0 && port <= 65535) {
+            add(c->it, SMQP_I_PORT, w, NULL);   /* -03 … -06: port, then address */
+            add(c->it, SMQP_I_ADDRESS, w2, NULL);
+            c->it->drafts = SMQP_DRAFTS(3, 6);
+        } else {
             add(c->it, SMQP_I_ADDRESS, w, NULL);
             address_port(c, w2);
-        } else {
-            address_port(c, w);
         }
         break;
     }
@@ -467,11 +493,26 @@ static void parse_args(args_cursor *c, smqp_args args)
                 c->it->problems |= SMQP_P_EXTRA_ARGS;
         }
         break;
-    case SMQP_ARGS_FIND:
+    case SMQP_ARGS_FIND: {
         need(c, SMQP_I_TOPIC);
-        keywords(c);
-        optional(c, SMQP_I_DEPTH);
+        if (keywords(c)) {
+            optional(c, SMQP_I_DEPTH);
+            break;
+        }
+        /* a depth (-10), else the bare keyword list of drafts -00 … -03 */
+        size_t at = c->pos;
+        int32_t depth;
+        if (!next(c, &w))
+            break;
+        if (smqp_parse_int(buf, w, &depth)) {
+            add(c->it, SMQP_I_DEPTH, w, NULL);
+            break;
+        }
+        add_list(buf, c->it, SMQP_I_KEYWORD, smqp_rest(buf, at, c->end));
+        c->it->drafts = SMQP_DRAFTS(0, 3);
+        c->pos = c->end;
         break;
+    }
     case SMQP_ARGS_TOPIC_SMUID:
         need(c, SMQP_I_TOPIC);
         need(c, SMQP_I_SMUID);
@@ -636,8 +677,11 @@ bool smqp_parse_command(const uint8_t *buf, smqp_span line, smqp_command *cmd)
         }
         cmd->form = f;
         cmd->args_span = smqp_rest(buf, args_at, end);
+        if (f->implied_mode)
+            add(&cmd->it, SMQP_I_MODE, cmd->resource_span, f->implied_mode);
         args_cursor c = { buf, args_at, end, &cmd->it };
         parse_args(&c, f->args);
+        cmd->it.drafts = smqp_drafts_narrow(f->drafts, cmd->it.drafts);
         return true;
     }
     cmd->it.problems |= SMQP_P_BAD_RESOURCE;
@@ -731,9 +775,20 @@ void smqp_parse_reply_data(const uint8_t *buf, smqp_reply_data rd, uint16_t code
     case SMQP_RD_SMUIDS:
         add(it, SMQP_I_SMUID, text, NULL);
         break;
-    case SMQP_RD_PUBLISH_ACK:
-        add(it, smqp_find(buf, text, '@') < text.off + text.len ? SMQP_I_CMUID : SMQP_I_SMUID, text, NULL);
+    case SMQP_RD_PUBLISH_ACK: {
+        /* "cmuid smuid" on one line before -08, a line for each after */
+        args_cursor c = { buf, text.off, text.off + text.len, it };
+        smqp_span w, w2;
+        next(&c, &w);
+        if (next(&c, &w2)) {
+            add(it, SMQP_I_CMUID, w, NULL);
+            add(it, SMQP_I_SMUID, w2, NULL);
+            it->drafts = SMQP_DRAFTS(3, 7);
+        } else {
+            add(it, smqp_find(buf, text, '@') < text.off + text.len ? SMQP_I_CMUID : SMQP_I_SMUID, text, NULL);
+        }
         break;
+    }
     case SMQP_RD_KEYWORDS:
         add_list(buf, it, SMQP_I_KEYWORD, text);
         break;

@@ -97,6 +97,18 @@ typedef enum {
     SMQP_RD_MESSAGE             /* a message follows a 2xx reply */
 } smqp_reply_data;
 
+/* A set of draft revisions, bit n for draft -0n (-00 … -10); 0 stands
+ * for "any", where nothing narrows it. */
+typedef uint16_t smqp_drafts;
+#define SMQP_ANY_DRAFT ((smqp_drafts)0)
+#define SMQP_LAST_DRAFT 10
+#define SMQP_DRAFTS(first, last) \
+    ((smqp_drafts)(((1u << ((last) + 1)) - 1) & ~((1u << (first)) - 1)))
+
+/* The narrower of two sets; where they have nothing in common (traffic
+ * mixing revisions) the earlier evidence stands. */
+smqp_drafts smqp_drafts_narrow(smqp_drafts known, smqp_drafts seen);
+
 typedef struct {
     smqp_verb verb;
     smqp_word res1;             /* name NULL: no resource word */
@@ -107,6 +119,8 @@ typedef struct {
     smqp_reply_data reply_data;
     bool expects_reply;         /* a final reply answers it */
     bool from_server;           /* normally sent by the SMQP server */
+    smqp_drafts drafts;         /* the revisions that define it; 0: all */
+    const char *implied_mode;   /* the PUBLISH mode its resource names */
 } smqp_form;
 
 /* Every command form, one row per verb + resource words (generators of
@@ -240,6 +254,7 @@ typedef struct {
     unsigned n_items;
     unsigned problems;
     smqp_span bad;              /* the first invalid value (SMQP_P_BAD_VALUE) */
+    smqp_drafts drafts;         /* revisions whose syntax the values follow; 0: any */
 } smqp_items;
 
 typedef struct {

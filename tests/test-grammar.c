@@ -143,6 +143,20 @@ static void test_values(void)
     CHECK(smqp_parse_datetime(B("D20010915T080000"), S("D20010915T080000"), &t) == SMQP_DT_NO_ZONE, "no Z");
     CHECK(smqp_parse_datetime(B("D15082001T083412Z"), S("D15082001T083412Z"), &t) == SMQP_DT_LEGACY_DMY,
           "draft -00 day-month-year");
+    /* draft -00's own examples write the month first; the values decide */
+    smqp_time t2;
+    CHECK(smqp_parse_datetime(B("D08152001T08341245Z"), S("D08152001T08341245Z"), &t) == SMQP_DT_LEGACY_MDY &&
+              smqp_parse_datetime(B("D20010815T08341245Z"), S("D20010815T08341245Z"), &t2) == SMQP_DT_OK &&
+              t.secs == t2.secs && t.nsecs == t2.nsecs,
+          "draft -00 month-day-year (its examples): the same instant as the -10 form");
+    CHECK(smqp_parse_datetime(B("D03042001T000000Z"), S("D03042001T000000Z"), &t) == SMQP_DT_LEGACY_AMBIGUOUS &&
+              smqp_parse_datetime(B("D20010403T000000Z"), S("D20010403T000000Z"), &t2) == SMQP_DT_OK &&
+              t.secs == t2.secs,
+          "year last, both orders valid: ambiguous, read day-first (3 April)");
+    CHECK(smqp_parse_datetime(B("D05052001T000000Z"), S("D05052001T000000Z"), &t) == SMQP_DT_LEGACY_DMY,
+          "day and month equal: no ambiguity");
+    CHECK(smqp_parse_datetime(B("D13142001T000000Z"), S("D13142001T000000Z"), &t) == SMQP_DT_INVALID,
+          "year last, neither order valid");
     CHECK(smqp_parse_datetime(B("D20011332T000000Z"), S("D20011332T000000Z"), &t) == SMQP_DT_INVALID, "month 13");
     CHECK(smqp_parse_datetime(B("yesterday"), S("yesterday"), &t) == SMQP_DT_INVALID, "not a date");
     CHECK(smqp_parse_timeout(B("00:01:00"), S("00:01:00"), &t) == SMQP_TIMEOUT_VALUE && t.secs == 60, "hh:mm:ss");
