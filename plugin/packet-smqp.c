@@ -53,6 +53,9 @@ static int hf_smqp_response_in = -1;
 static int hf_smqp_time = -1;
 static int hf_smqp_continuation = -1;
 static int hf_smqp_draft = -1;
+static int hf_smqp_reply_data = -1;
+static int hf_smqp_notify_attr = -1;
+static int hf_smqp_notify_attr_of = -1;
 static int hf_smqp_draft_first = -1;
 static int hf_smqp_draft_last = -1;
 
@@ -436,6 +439,38 @@ static void dissect_unknown(smqp_pdu *p)
              wmem_strdup_printf(p->pinfo->pool, "Unknown: %s", span_text(p->pinfo, p->tvb, whole)));
 }
 
+/* A draft -00 server line after "200 OK" (the reply's data: a count, a
+ * topic, a login attribute) or after NOTIFY TOPIC / SUBSCRIBERS (an
+ * "Action:" or "Count:" attribute), up to an empty line. */
+static void dissect_bare_line(smqp_pdu *p)
+{
+    smqp_line l = p->f->first;
+    smqp_span whole = { l.off, l.len };
+    bool notify = p->pi->continues_notify;
+    const smqp_form *form = p->pi->continues;
+    proto_item *li = proto_tree_add_item(p->tree, notify ? hf_smqp_notify_attr : hf_smqp_reply_data, p->tvb,
+                                         (int)l.off, (int)l.len, ENC_UTF_8);
+    smqp_note_eol(li, p->pinfo, l.eol_len);
+    proto_tree *lt = proto_item_add_subtree(li, ett_smqp_line);
+    smqp_items it;
+    it.n_items = 0;
+    it.problems = 0;
+    if (notify)
+        smqp_parse_notify_attr(p->buf, whole, &it);
+    else
+        smqp_parse_reply_data(p->buf, form->reply_data, 200, whole, &it);
+    smqp_add_items(lt, p->tvb, p->pinfo, p->buf, &it);
+    if (form) {
+        proto_item *gi = proto_tree_add_string(p->tree, notify ? hf_smqp_notify_attr_of : hf_smqp_reply_command,
+                                               p->tvb, 0, 0, form_name(p->pinfo->pool, form));
+        proto_item_set_generated(gi);
+    }
+    p->seen = SMQP_DRAFTS(0, 2);
+    add_info(p->pinfo, p->first_in_frame,
+             wmem_strdup_printf(p->pinfo->pool, "%s: %s", notify ? "Notification attribute" : "Reply data",
+                                span_text(p->pinfo, p->tvb, whole)));
+}
+
 /* Bytes of a PDU whose start the capture does not hold. */
 static void dissect_continuation(smqp_pdu *p)
 {
@@ -562,7 +597,10 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
         dissect_continuation(p);
         break;
     case SMQP_PDU_UNKNOWN:
-        dissect_unknown(p);
+        if (p->pi->continues || p->pi->continues_notify)
+            dissect_bare_line(p);
+        else
+            dissect_unknown(p);
         break;
     }
     if (f->overlong)
@@ -925,6 +963,12 @@ void proto_register_smqp(void)
         { &hf_smqp_draft, { "Draft revisions", "smqp.draft", FT_STRING, BASE_NONE, NULL, 0x0,
           "The draft-tegen-smqp revisions whose syntax this connection's traffic so far follows; shown "
           "once it has used a form -10 no longer has", HFILL } },
+        { &hf_smqp_reply_data, { "Reply data line", "smqp.reply.data", FT_STRING, BASE_NONE, NULL, 0x0,
+          "A bare line after a 2xx reply, up to an empty line: how draft -00 sent a reply's data", HFILL } },
+        { &hf_smqp_notify_attr, { "Notification attribute", "smqp.notify.attr", FT_STRING, BASE_NONE, NULL, 0x0,
+          "An Action: or Count: line after NOTIFY TOPIC or SUBSCRIBERS, as draft -00 sent them", HFILL } },
+        { &hf_smqp_notify_attr_of, { "Attribute of", "smqp.notify.attr_of", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The notification this attribute line belongs to", HFILL } },
         { &hf_smqp_draft_first, { "Earliest draft", "smqp.draft.first", FT_UINT8, BASE_DEC, NULL, 0x0,
           "Earliest draft revision (0 to 10) the connection's syntax allows", HFILL } },
         { &hf_smqp_draft_last, { "Latest draft", "smqp.draft.last", FT_UINT8, BASE_DEC, NULL, 0x0,

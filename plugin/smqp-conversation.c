@@ -49,6 +49,11 @@ struct smqp_conv {
     guint32 setup_frame;        /* the frame that announced this connection, or 0 */
     const char *setup_method;   /* how: "CONNECTTO", "SET NOTIFY PORT", "311 redirect" */
     smqp_drafts drafts;         /* revisions its syntax so far allows; 0: any */
+    /* Draft -00 followed "200 OK" with bare data lines, and NOTIFY TOPIC /
+     * SUBSCRIBERS with attribute lines, up to an empty line: what the
+     * server's bare lines continue now, or NULL. */
+    const smqp_form *bare_form;
+    bool bare_notify;
 };
 
 /* Sessions, numbered in capture order; a connection announced by another
@@ -356,6 +361,15 @@ static void track_tentative(smqp_conv *c, bool by_listener, const smqp_frame *f,
         s->tentative[s->n_tentative++] = pi;
 }
 
+static bool is_notify_attr(const uint8_t *buf, smqp_line l)
+{
+    smqp_items it;
+    smqp_span s = { l.off, l.len };
+    it.n_items = 0;
+    it.problems = 0;
+    return smqp_parse_notify_attr(buf, s, &it);
+}
+
 void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,
                      const smqp_reply_summary *reply, smqp_pdu_info *pi)
 {
@@ -365,6 +379,9 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
 
     if (srv && f->kind != SMQP_PDU_MESSAGE && f->kind != SMQP_PDU_EMPTY)
         c->expect_message = false;
+    /* anything but a bare line (an empty one included) ends a run of them */
+    if (srv && f->kind != SMQP_PDU_UNKNOWN)
+        c->bare_form = NULL;
 
     switch (f->kind) {
     case SMQP_PDU_COMMAND:
@@ -373,8 +390,25 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
             pi->opens = open_trans(c, pinfo, srv, f->cmd.form ? SMQP_T_COMMAND : SMQP_T_UNKNOWN, f->cmd.form);
         if (starts_auth_exchange(buf, &f->cmd))
             c->auth_pending = true;
+        if (srv && f->cmd.form && (f->cmd.form->args == SMQP_ARGS_NOTIFY_TOPIC ||
+                                   f->cmd.form->args == SMQP_ARGS_NOTIFY_SUBSCRIBERS) &&
+            !smqp_find_item(&f->cmd.it, SMQP_I_CHANGE) && !smqp_find_item(&f->cmd.it, SMQP_I_COUNT)) {
+            c->bare_form = f->cmd.form;
+            c->bare_notify = true;
+        }
         break;
     case SMQP_PDU_UNKNOWN:
+        if (srv && c->bare_form) {
+            pi->continues = c->bare_form;
+            pi->continues_notify = c->bare_notify;
+            break;
+        }
+        /* an "Action:" or "Count:" line says what it is even where the
+         * NOTIFY before it is not in the capture */
+        if (srv && is_notify_attr(buf, f->first)) {
+            pi->continues_notify = true;
+            break;
+        }
         /* an unknown verb from the client is answered too (501) */
         if (!srv && smqp_is_verb_like(buf, f->first))
             pi->opens = open_trans(c, pinfo, srv, SMQP_T_UNKNOWN, NULL);
@@ -405,11 +439,19 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
                 pi->opens = open_trans(c, pinfo, srv, SMQP_T_ACK, NULL);
             if (form->reply_data == SMQP_RD_MESSAGE && reply->code / 100 == 2)
                 c->expect_message = true;
+            else if (srv && reply->code / 100 == 2) {
+                c->bare_form = form;
+                c->bare_notify = false;
+            }
         }
         break;
     default:
         break;
     }
+    /* the greeting of a callback connection is the server's first line;
+     * after anything else none is expected (drafts before -08 had none) */
+    if (srv)
+        c->suid_seen = true;
     track_tentative(c, by_listener, f, buf, pi);
 }
 

@@ -55,6 +55,11 @@ typedef struct {
                                    before a capture joined midway */
     smqp_drafts drafts;         /* revisions the connection's syntax up to
                                    this PDU allows; 0: any */
+    const smqp_form *continues; /* a draft -00 bare line from the server: the
+                                   command whose 2xx reply, or the NOTIFY
+                                   whose attributes, it continues (NULL for
+                                   an attribute line whose NOTIFY is unknown) */
+    bool continues_notify;      /* a notification attribute line */
 } smqp_pdu_info;
 
 /* A reply PDU in brief, as the conversation needs it. */

@@ -374,7 +374,7 @@ static bool keywords(args_cursor *c)
 static const char *change_word(const uint8_t *buf, smqp_span w)
 {
     static const smqp_word changes[] = {
-        W("ALL", NULL), W("ADD", "ADDED"), W("MOVE", NULL), W("DELETE", "DEL"),
+        W("ALL", NULL), W("ADD", "ADDED"), W("MOVE", NULL), W("DELETE", "DEL|DELETED"),
         W("REPLACE", NULL), W("RENAME", "REN"), W("KEYWORDS", "KEY|KEYWORD"),
     };
     for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
@@ -386,6 +386,26 @@ static const char *change_word(const uint8_t *buf, smqp_span w)
 
 /* A comma list of change words ("DELETE,REPLACE"); false, adding nothing,
  * when any item is not one. */
+/* The change a topic notification reports, and what it names: the new
+ * name or added topic, or the keywords. */
+static void topic_change(args_cursor *c, smqp_span w)
+{
+    const char *canon = change_word(c->buf, w);
+    if (!canon)
+        note_bad(c->it, w);
+    add(c->it, SMQP_I_CHANGE, w, canon);
+    if (canon && strcmp(canon, "KEYWORDS") == 0) {
+        /* (kw,...) since -01; draft -00 wrote the keyword bare */
+        smqp_span rest = smqp_rest(c->buf, c->pos, c->end);
+        if (!keywords(c) && rest.len) {
+            add_list(c->buf, c->it, SMQP_I_KEYWORD, rest);
+            c->pos = c->end;
+        }
+    } else {
+        optional(c, SMQP_I_TARGET);
+    }
+}
+
 static bool change_list(args_cursor *c, smqp_span w)
 {
     size_t i = w.off, end = w.off + w.len;
@@ -599,25 +619,21 @@ static void parse_args(args_cursor *c, smqp_args args)
             add(c->it, SMQP_I_CHANGE, w, canon);
         }
         break;
-    case SMQP_ARGS_NOTIFY_TOPIC: {
+    case SMQP_ARGS_NOTIFY_TOPIC:
         need(c, SMQP_I_TOPIC);
-        if (!next(c, &w)) {
-            c->it->problems |= SMQP_P_MISSING_ARG;
-            break;
-        }
-        const char *canon = change_word(buf, w);
-        if (!canon)
-            note_bad(c->it, w);
-        add(c->it, SMQP_I_CHANGE, w, canon);
-        if (canon && strcmp(canon, "KEYWORDS") == 0)
-            keywords(c);
+        /* draft -00 sent the change as an "Action:" line after this one */
+        if (!next(c, &w))
+            c->it->drafts = SMQP_DRAFTS(0, 2);
         else
-            optional(c, SMQP_I_TARGET);
+            topic_change(c, w);
         break;
-    }
     case SMQP_ARGS_NOTIFY_SUBSCRIBERS:
         need(c, SMQP_I_TOPIC);
-        need(c, SMQP_I_COUNT);
+        /* and the count as a "Count:" line */
+        if (c->pos < c->end && smqp_rest(buf, c->pos, c->end).len)
+            need(c, SMQP_I_COUNT);
+        else
+            c->it->drafts = SMQP_DRAFTS(0, 2);
         break;
     case SMQP_ARGS_TEXT: {
         smqp_span v = smqp_rest(buf, c->pos, c->end);
@@ -699,13 +715,22 @@ bool smqp_reply_text_is_status(const uint8_t *buf, uint16_t code, smqp_span text
     return rc && smqp_span_eq(buf, text, rc->name);
 }
 
-/* "topic [> target]" or "topic (kw,...)" */
+/* "topic [> target]" or "topic (kw,...)"; draft -00 put the resource
+ * word before the topic in UNSUBSCRIBE answers ("MESSAGE /a/b"). */
 static void topic_line(const uint8_t *buf, smqp_span text, smqp_items *it, bool with_keywords)
 {
     args_cursor c = { buf, text.off, text.off + text.len, it };
     smqp_span w;
     if (!next(&c, &w))
         return;
+    size_t after = c.pos;
+    smqp_span w2;
+    if (buf[w.off] != '/' && buf[w.off] != '*' && next(&c, &w2) && (buf[w2.off] == '/' || buf[w2.off] == '*')) {
+        add(it, SMQP_I_RESOURCE_WORD, w, NULL);
+        w = w2;
+    } else {
+        c.pos = after;
+    }
     add(it, SMQP_I_TOPIC, w, NULL);
     if (with_keywords && keywords(&c))
         return;
@@ -735,6 +760,32 @@ static void login_attr(const uint8_t *buf, smqp_span text, smqp_items *it)
     }
     add(it, SMQP_I_ATTR_NAME, name, NULL);
     add(it, SMQP_I_ATTR_VALUE, value, NULL);
+}
+
+bool smqp_parse_notify_attr(const uint8_t *buf, smqp_span line, smqp_items *it)
+{
+    static const struct {
+        smqp_word word;
+        smqp_item_kind kind;
+    } notify_attrs[] = {
+        { W("Action", NULL), SMQP_I_CHANGE },
+        { W("Count", NULL), SMQP_I_COUNT },
+    };
+    smqp_span name, value;
+    if (!smqp_parse_header_line(buf, line, &name, &value))
+        return false;
+    for (size_t i = 0; i < sizeof notify_attrs / sizeof notify_attrs[0]; i++) {
+        if (!word_matches(buf, name, &notify_attrs[i].word))
+            continue;
+        args_cursor c = { buf, value.off, value.off + value.len, it };
+        smqp_span w;
+        if (notify_attrs[i].kind == SMQP_I_COUNT)
+            need(&c, SMQP_I_COUNT);
+        else if (next(&c, &w))
+            topic_change(&c, w);
+        return true;
+    }
+    return false;
 }
 
 void smqp_parse_reply_data(const uint8_t *buf, smqp_reply_data rd, uint16_t code,

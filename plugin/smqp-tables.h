@@ -272,6 +272,11 @@ const smqp_item *smqp_find_item(const smqp_items *it, smqp_item_kind kind);
 /* Parses a command line. False when its first word is no SMQP verb. */
 bool smqp_parse_command(const uint8_t *buf, smqp_span line, smqp_command *cmd);
 
+/* A draft -00 notification attribute line after NOTIFY TOPIC ("Action:
+ * RENAME /new") or NOTIFY SUBSCRIBERS ("Count: 34"). False when the line
+ * is no such attribute. */
+bool smqp_parse_notify_attr(const uint8_t *buf, smqp_span line, smqp_items *it);
+
 /* Splits the text of one reply line into items, by what the command
  * answered carries and by the reply code. */
 void smqp_parse_reply_data(const uint8_t *buf, smqp_reply_data rd, uint16_t code,

@@ -68,7 +68,7 @@ CONTEXT_FIELDS = {"smqp.request_in", "smqp.response_in", "smqp.time", "smqp.repl
                   "smqp.no_reply", "smqp.reply.no_request", "smqp.notify.unacknowledged",
                   "smqp.notify.publish_in", "smqp.notify.delay", "smqp.notify.matched_by",
                   "smqp.publish.notify_in", "smqp.delivery.refused", "smqp.delivery.incomplete",
-                  "smqp.draft", "smqp.draft.first", "smqp.draft.last"}
+                  "smqp.draft", "smqp.draft.first", "smqp.draft.last", "smqp.notify.attr_of"}
 
 
 def tshark_options(pcap):

@@ -56,6 +56,112 @@ static void command(const char *line, const char *verb, const char *resource,
         CHECK(strcmp(item_text(line, &c.it, kind, buf), value) == 0, "[%s] item %d = %s, got %s", line, kind, value, buf);
 }
 
+/* The revisions a line's syntax allows: first..last, or 0,10 for any. */
+static void drafts(const char *line, unsigned first, unsigned last)
+{
+    smqp_command c;
+    bool ok = smqp_parse_command(B(line), S(line), &c);
+    smqp_drafts want = (first == 0 && last == SMQP_LAST_DRAFT) ? SMQP_ANY_DRAFT : SMQP_DRAFTS(first, last);
+    CHECK(ok && c.it.drafts == want, "[%s] drafts -%02u to -%02u, got mask 0x%x", line, first, last,
+          ok ? c.it.drafts : 0);
+}
+
+/* Older drafts' forms, each decoded as its draft meant it, and the
+ * revisions each reading records. */
+static void test_older_drafts(void)
+{
+    char buf[256];
+    smqp_command c;
+    /* SET NOTIFY PORT: port alone (-00), port then address (-03..-06),
+     * address then port: the values decide */
+    command("SET NOTIFY PORT 721", "SET", "NOTIFY PORT", SMQP_I_PORT, "721");
+    command("SET NOTIFY PORT 721 192.168.0.10", "SET", "NOTIFY PORT", SMQP_I_ADDRESS, "192.168.0.10");
+    command("SET NOTIFY PORT 721 192.168.0.10", "SET", "NOTIFY PORT", SMQP_I_PORT, "721");
+    command("SET NOTIFY PORT 192.168.0.5 721", "SET", "NOTIFY PORT", SMQP_I_ADDRESS, "192.168.0.5");
+    drafts("SET NOTIFY PORT 721 192.168.0.10", 3, 6);
+    drafts("SET NOTIFY PORT 721", 0, 7);
+    /* FIND TOPIC: (keywords) and a depth, or the bare keyword list of -00..-03 */
+    command("FIND TOPIC /stocks BLUE,BIG BLUE", "FIND", "TOPIC", SMQP_I_KEYWORD, "BLUE");
+    const char *find = "FIND TOPIC /stocks BLUE,BIG BLUE";
+    CHECK(smqp_parse_command(B(find), S(find), &c) && !smqp_find_item(&c.it, SMQP_I_DEPTH) &&
+              !(c.it.problems & SMQP_P_BAD_VALUE),
+          "bare keywords are no depth");
+    drafts(find, 0, 3);
+    command("FIND TOPIC /stocks 2", "FIND", "TOPIC", SMQP_I_DEPTH, "2");
+    drafts("FIND TOPIC /stocks 2", 0, 10);
+    /* PUBLISH REPLY (to -08) has the mode PUBLISH MESSAGE REPLY has */
+    command("PUB REPLY /stocks/quotes/ibm CF0456", "PUBLISH", "REPLY", SMQP_I_MODE, "REPLY");
+    command("PUB REPLY /stocks/quotes/ibm CF0456", "PUBLISH", "REPLY", SMQP_I_CMUID, "CF0456");
+    drafts("PUB REPLY /stocks/quotes/ibm CF0456", 0, 8);
+    /* REPUBLISH MESSAGE topic smuid (-00/-01), REPUB; no message follows */
+    command("REPUB MESS /stocks/quotes/ibm 1809", "REPUBLISH", "MESSAGE", SMQP_I_SMUID, "1809");
+    const char *repub = "REPUBLISH MESSAGE /stocks/quotes/ibm 1809";
+    CHECK(smqp_parse_command(B(repub), S(repub), &c) && c.form->body == SMQP_BODY_NONE, "REPUBLISH has no body");
+    drafts(repub, 0, 1);
+    /* LOGIN's account form dates the client */
+    drafts("LOGIN jtegen CLEAR/1.0", 0, 7);
+    drafts("LOGIN jtegen/orange CLEAR/1.0", 8, 8);
+    drafts("LOGIN jtegen:orange CLEAR/1.0", 9, 10);
+    drafts("CONNECTTO jtegen:orange 721", 8, 10);
+    drafts("ACK A004 1809", 0, 2);
+    /* -00 NOTIFY TOPIC / SUB without change or count: attribute lines follow */
+    command("NOTIFY TOPIC /stocks/quotes/ibm", "NOTIFY", "TOPIC", SMQP_I_TOPIC, "/stocks/quotes/ibm");
+    command("NOTIFY SUB /stocks/quotes/ibm", "NOTIFY", "SUBSCRIBERS", SMQP_I_TOPIC, "/stocks/quotes/ibm");
+    drafts("NOTIFY SUB /stocks/quotes/ibm", 0, 2);
+    drafts("NOTIFY SUB /stocks/quotes/ibm 34", 0, 10);
+    static const struct {
+        const char *line;
+        smqp_item_kind kind;
+        const char *value;
+    } attrs[] = {
+        { "ACTION: RENAME /stocks/quotes/big_blue", SMQP_I_CHANGE, "RENAME" },
+        { "ACTION: RENAME /stocks/quotes/big_blue", SMQP_I_TARGET, "/stocks/quotes/big_blue" },
+        { "Action: DELETED", SMQP_I_CHANGE, "DELETE" },
+        { "ACTION: KEYWORDS BLUE", SMQP_I_KEYWORD, "BLUE" },
+        { "COUNT: 34", SMQP_I_COUNT, "34" },
+    };
+    for (size_t k = 0; k < sizeof attrs / sizeof attrs[0]; k++) {
+        smqp_items it;
+        it.n_items = 0;
+        it.problems = 0;
+        CHECK(smqp_parse_notify_attr(B(attrs[k].line), S(attrs[k].line), &it) &&
+                  strcmp(item_text(attrs[k].line, &it, attrs[k].kind, buf), attrs[k].value) == 0,
+              "notification attribute [%s]: %s", attrs[k].line, attrs[k].value);
+    }
+    smqp_items none;
+    none.n_items = 0;
+    none.problems = 0;
+    CHECK(!smqp_parse_notify_attr(B("Topic: /a"), S("Topic: /a"), &none), "Topic: is no notification attribute");
+    /* reply data: the one-line publish ack (-03..-07); -00's "MESSAGE /a" */
+    struct {
+        smqp_reply_data rd;
+        const char *text;
+        smqp_item_kind kind;
+        const char *value;
+        unsigned first, last;
+    } replies[] = {
+        { SMQP_RD_PUBLISH_ACK, "jtegen@smqp.net/A004 www.host.com/1809", SMQP_I_SMUID, "www.host.com/1809", 3, 7 },
+        { SMQP_RD_PUBLISH_ACK, "jtegen@smqp.net/A004 www.host.com/1809", SMQP_I_CMUID, "jtegen@smqp.net/A004", 3, 7 },
+        { SMQP_RD_PUBLISH_ACK, "www.host.com/1809", SMQP_I_SMUID, "www.host.com/1809", 0, 10 },
+        { SMQP_RD_TOPICS, "MESSAGE /stocks/quotes/ibm", SMQP_I_TOPIC, "/stocks/quotes/ibm", 0, 10 },
+        { SMQP_RD_TOPICS, "MESSAGE /stocks/quotes/ibm", SMQP_I_RESOURCE_WORD, "MESSAGE", 0, 10 },
+        { SMQP_RD_TOPICS, "/news > /info/news/cnn", SMQP_I_TARGET, "/info/news/cnn", 0, 10 },
+    };
+    for (size_t k = 0; k < sizeof replies / sizeof replies[0]; k++) {
+        smqp_items it;
+        it.n_items = 0;
+        it.problems = 0;
+        it.drafts = SMQP_ANY_DRAFT;
+        smqp_parse_reply_data(B(replies[k].text), replies[k].rd, 200, S(replies[k].text), &it);
+        smqp_drafts want = replies[k].first == 0 && replies[k].last == SMQP_LAST_DRAFT
+                               ? SMQP_ANY_DRAFT
+                               : SMQP_DRAFTS(replies[k].first, replies[k].last);
+        CHECK(strcmp(item_text(replies[k].text, &it, replies[k].kind, buf), replies[k].value) == 0 &&
+                  it.drafts == want,
+              "reply data [%s]: %s", replies[k].text, replies[k].value);
+    }
+}
+
 static void test_commands(void)
 {
     command("LOGIN jtegen:orange CLEAR/1.0", "LOGIN", NULL, SMQP_I_CHANNEL, "orange");
@@ -89,7 +195,7 @@ static void test_commands(void)
     command("PUB MESSAGE /stocks/quotes/ibm A004", "PUBLISH", "MESSAGE", SMQP_I_CMUID, "A004");
     command("PUBLISH MESS reply /x CF0456", "PUBLISH", "MESSAGE", SMQP_I_MODE, "REPLY");
     command("PUBLISH MESSAGE jtegen:orange@smqp.com B1735", "PUBLISH", "MESSAGE", SMQP_I_RECIPIENT, "jtegen:orange@smqp.com");
-    command("REPUBLISH MESSAGE /x A1", "REPUBLISH", "MESSAGE", SMQP_I_TOPIC, "/x");
+    command("REPUBLISH MESSAGE /x 1809", "REPUBLISH", "MESSAGE", SMQP_I_TOPIC, "/x");
     command("SUB MESS ALL /stocks/news TAGS ibm,\"big blue\",chip*", "SUBSCRIBE", "MESSAGE", SMQP_I_TAG, "ibm");
     command("SUBSCRIBE MESSAGE DELETE,REPLACE /news", "SUBSCRIBE", "MESSAGE", SMQP_I_CHANGE, "DELETE");
     command("SUB MESSAGE /a SINCE D20010915T080000 UNTIL D20010916T080000Z", "SUBSCRIBE", "MESSAGE", SMQP_I_UNTIL, "D20010916T080000Z");
@@ -358,6 +464,7 @@ static void test_messages(void)
 int main(void)
 {
     test_commands();
+    test_older_drafts();
     test_values();
     test_messages();
     printf("%d checks, %d failures\n", checks, failures);
