@@ -35,7 +35,6 @@ static int hf_smqp_banner = -1;
 static int hf_smqp_banner_version = -1;
 static int hf_smqp_banner_status = -1;
 static int hf_smqp_banner_ident = -1;
-static int hf_smqp_from_server = -1;
 static int hf_smqp_command_line = -1;
 static int hf_smqp_command = -1;
 static int hf_smqp_resource = -1;
@@ -48,9 +47,6 @@ static int hf_smqp_reply_continuation = -1;
 static int hf_smqp_reply_text = -1;
 static int hf_smqp_reply_command = -1;
 static int hf_smqp_auth_data = -1;
-static int hf_smqp_request_in = -1;
-static int hf_smqp_response_in = -1;
-static int hf_smqp_time = -1;
 static int hf_smqp_continuation = -1;
 static int hf_smqp_draft = -1;
 static int hf_smqp_reply_data = -1;
@@ -482,21 +478,14 @@ static void dissect_continuation(smqp_pdu *p)
 static void add_tracking(smqp_pdu *p, const smqp_reply_summary *rs)
 {
     const smqp_pdu_info *pi = p->pi;
-    proto_item *gi;
     if (pi->answers) {
-        gi = proto_tree_add_uint(p->tree, hf_smqp_request_in, p->tvb, 0, 0, pi->answers->req_frame);
-        proto_item_set_generated(gi);
-        nstime_t delta;
-        nstime_delta(&delta, &p->pinfo->abs_ts, &pi->answers->req_time);
-        gi = proto_tree_add_time(p->tree, hf_smqp_time, p->tvb, 0, 0, &delta);
-        proto_item_set_generated(gi);
+        smqp_conv_show_request(p->tree, p->tvb, p->pinfo, pi->answers);
     } else if (p->f->kind == SMQP_PDU_REPLY && rs->final && !pi->before_capture) {
         expert_add_info(p->pinfo, p->item, &ei_smqp_no_request);
     }
     if (pi->opens) {
         if (pi->opens->rsp_frame) {
-            gi = proto_tree_add_uint(p->tree, hf_smqp_response_in, p->tvb, 0, 0, pi->opens->rsp_frame);
-            proto_item_set_generated(gi);
+            smqp_conv_show_response(p->tree, p->tvb, pi->opens);
         } else if (PINFO_FD_VISITED(p->pinfo)) {
             /* only a later pass knows that no answer ever came */
             bool notify = pi->opens->form && pi->opens->form->verb == SMQP_VERB_NOTIFY;
@@ -560,8 +549,7 @@ static void queue_tap(smqp_pdu *p, const smqp_reply_summary *rs)
 static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
 {
     const smqp_frame *f = p->f;
-    proto_item *gi = proto_tree_add_boolean(p->tree, hf_smqp_from_server, p->tvb, 0, 0, p->pi->from_server);
-    proto_item_set_generated(gi);
+    smqp_conv_show_from_server(p->tree, p->tvb, p->pi->from_server);
     smqp_conv_add_session(p->conv, p->tree, p->tvb);
 
     switch (f->kind) {
@@ -933,8 +921,6 @@ void proto_register_smqp(void)
         { &hf_smqp_banner_status, { "Banner status", "smqp.banner.status", FT_STRING, BASE_NONE, NULL, 0x0, "Word after the version, such as Ready", HFILL } },
         { &hf_smqp_banner_ident, { "Implementation", "smqp.banner.ident", FT_STRING, BASE_NONE, NULL, 0x0,
           "Server (or client) identification after the status", HFILL } },
-        { &hf_smqp_from_server, { "From SMQP server", "smqp.from_server", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-          "SMQP role of the sender, which on the callback connection is not its TCP role", HFILL } },
         { &hf_smqp_command_line, { "Command", "smqp.command.line", FT_STRING, BASE_NONE, NULL, 0x0, "A whole command line as sent", HFILL } },
         { &hf_smqp_command, { "Verb", "smqp.command", FT_STRING, BASE_NONE, NULL, 0x0,
           "Canonical verb, abbreviations expanded", HFILL } },
@@ -954,12 +940,6 @@ void proto_register_smqp(void)
           "The command this reply answers", HFILL } },
         { &hf_smqp_auth_data, { "Authentication data", "smqp.auth.data", FT_STRING, BASE_NONE, NULL, 0x0,
           "Base64 line of a non-CLEAR authentication", HFILL } },
-        { &hf_smqp_request_in, { "Request in", "smqp.request_in", FT_FRAMENUM, BASE_NONE,
-          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The command or notification this answers", HFILL } },
-        { &hf_smqp_response_in, { "Response in", "smqp.response_in", FT_FRAMENUM, BASE_NONE,
-          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The final reply or acknowledgement", HFILL } },
-        { &hf_smqp_time, { "Time", "smqp.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
-          "Time from the command to its final reply", HFILL } },
         { &hf_smqp_draft, { "Draft revisions", "smqp.draft", FT_STRING, BASE_NONE, NULL, 0x0,
           "The draft-tegen-smqp revisions whose syntax this connection's traffic so far follows; shown "
           "once it has used a form -10 no longer has", HFILL } },

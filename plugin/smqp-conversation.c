@@ -60,6 +60,10 @@ struct smqp_conv {
  * (callback, redirect) continues its session. */
 static guint32 smqp_session_count;
 
+static int hf_smqp_from_server = -1;
+static int hf_smqp_request_in = -1;
+static int hf_smqp_response_in = -1;
+static int hf_smqp_time = -1;
 static int hf_smqp_session = -1;
 static int hf_smqp_setup_frame = -1;
 static int hf_smqp_setup_method = -1;
@@ -72,6 +76,14 @@ static void sessions_init(void)
 void smqp_conv_register(void)
 {
     static hf_register_info hf[] = {
+        { &hf_smqp_from_server, { "From SMQP server", "smqp.from_server", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "SMQP role of the sender, which on the callback connection is not its TCP role", HFILL } },
+        { &hf_smqp_request_in, { "Request in", "smqp.request_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The command or notification this answers", HFILL } },
+        { &hf_smqp_response_in, { "Response in", "smqp.response_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The final reply or acknowledgement", HFILL } },
+        { &hf_smqp_time, { "Time", "smqp.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time from the command to its final reply", HFILL } },
         { &hf_smqp_session, { "Session", "smqp.session", FT_UINT32, BASE_DEC, NULL, 0x0,
             "SMQP session, numbered in capture order: a main connection and the callback and "
             "redirected connections it announced share the number", HFILL } },
@@ -83,6 +95,28 @@ void smqp_conv_register(void)
     };
     proto_register_field_array(proto_smqp, hf, array_length(hf));
     register_init_routine(sessions_init);
+}
+
+void smqp_conv_show_from_server(proto_tree *tree, tvbuff_t *tvb, bool from_server)
+{
+    proto_item *gi = proto_tree_add_boolean(tree, hf_smqp_from_server, tvb, 0, 0, from_server);
+    proto_item_set_generated(gi);
+}
+
+void smqp_conv_show_request(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const smqp_trans *answers)
+{
+    proto_item *gi = proto_tree_add_uint(tree, hf_smqp_request_in, tvb, 0, 0, answers->req_frame);
+    proto_item_set_generated(gi);
+    nstime_t delta;
+    nstime_delta(&delta, &pinfo->abs_ts, &answers->req_time);
+    gi = proto_tree_add_time(tree, hf_smqp_time, tvb, 0, 0, &delta);
+    proto_item_set_generated(gi);
+}
+
+void smqp_conv_show_response(proto_tree *tree, tvbuff_t *tvb, const smqp_trans *opens)
+{
+    proto_item *gi = proto_tree_add_uint(tree, hf_smqp_response_in, tvb, 0, 0, opens->rsp_frame);
+    proto_item_set_generated(gi);
 }
 
 smqp_drafts smqp_conv_narrow_drafts(smqp_conv *conv, smqp_drafts seen)

@@ -132,7 +132,14 @@ void smqp_conv_expect(const smqp_conv *announcer, packet_info *pinfo, const char
  * allows by what one PDU's syntax allows; returns the result (0: any). */
 smqp_drafts smqp_conv_narrow_drafts(smqp_conv *conv, smqp_drafts seen);
 
-/* Registers the session fields (from proto_register_smqp). */
+/* The fields every SMQP PDU shares, whichever dialect: the sender's SMQP
+ * role, and the links of a request and its answer (answers: the
+ * transaction a PDU closes; opens: one it opened, once answered). */
+void smqp_conv_show_from_server(proto_tree *tree, tvbuff_t *tvb, bool from_server);
+void smqp_conv_show_request(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const smqp_trans *answers);
+void smqp_conv_show_response(proto_tree *tree, tvbuff_t *tvb, const smqp_trans *opens);
+
+/* Registers the session and link fields (from proto_register_smqp). */
 void smqp_conv_register(void);
 
 /* Adds the connection's session, and what set it up, to a PDU's tree. */
