@@ -18,6 +18,7 @@
 #include "packet-smqp.h"
 #include "smqp-conversation.h"
 #include "smqp-delivery.h"
+#include "smqp-dslab.h"
 #include "smqp-frame.h"
 #include "smqp-stats.h"
 
@@ -824,6 +825,10 @@ static int dissect_smqp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         if (smqp_conv_rejected(cv))
             return 0;
         if (smqp_conv_start_seen(cv, pinfo)) {
+            /* the other "SMQP" (the DSLab broker) greets with "ok SMQP" */
+            int taken = smqp_dslab_claim(tvb, pinfo, tree, data);
+            if (taken)
+                return taken;
             uint8_t head[SMQP_MAX_PARTIAL_FIRST];
             size_t n = payload_head(tvb, head, sizeof head);
             switch (smqp_judge_line(head, n, 0, !pinfo->can_desegment || n == sizeof head)) {
@@ -994,6 +999,7 @@ void proto_register_smqp(void)
     smqp_stats_register(proto_smqp);
     smqp_conv_register();
     smqp_delivery_register(proto_smqp);
+    smqp_dslab_register(proto_smqp);
 
     module_t *m = prefs_register_protocol(proto_smqp, NULL);
     prefs_register_bool_preference(m, "desegment",
@@ -1019,6 +1025,7 @@ void proto_reg_handoff_smqp(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", SMQP_TCP_PORTS, smqp_handle);
     heur_dissector_add("tcp", dissect_smqp_heur, "SMQP over TCP", "smqp_tcp", proto_smqp, HEURISTIC_ENABLE);
+    smqp_dslab_handoff();
     smqp_media_type_table = find_dissector_table("media_type");
     smqp_data_handle = find_dissector("data");
 }

@@ -18,6 +18,7 @@
  */
 #include "smqp-frame.h"
 #include "smqp-message.h"
+#include "smqp-dslab-rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,10 @@ static void values(const uint8_t *buf, smqp_span s)
     for (int kind = SMQP_KEY_SMUID; kind <= SMQP_KEY_CLIENT_UID; kind++)
         CHECK(smqp_uid_key(buf, s, (smqp_uid_key_kind)kind, key, sizeof key) < sizeof key &&
               strlen(key) < sizeof key);
+    smqp_dslab_command dc;
+    smqp_dslab_parse_command(buf, s, &dc);
+    bool dok;
+    smqp_dslab_parse_reply(buf, s, &dok, &a);
     smqp_split_account(buf, s, &a, &b);
     smqp_split_list(buf, s, count_item, &n, 1000);
     smqp_lookup_attr(buf, s);
@@ -143,6 +148,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (smqp_find_sync(buf, len, &sync))
         CHECK(sync <= len);
     smqp_may_begin_smqp(buf, len);
+    smqp_dslab_judge_greeting(buf, len);
+    /* the routing rules on NUL-terminated keys made of the input */
+    char *key = malloc(len + 1);
+    if (key) {
+        memcpy(key, buf, len);
+        key[len] = 0;
+        size_t half = strlen(key) / 2;
+        char *other = key + half;
+        for (int t = SMQP_DSLAB_X_DEFAULT; t <= SMQP_DSLAB_X_UNKNOWN; t++)
+            smqp_dslab_routes((smqp_dslab_exchange_type)t, other, key);
+        free(key);
+    }
     size_t off = 0;
     while (off < len) {
         smqp_frame f;

@@ -57,9 +57,15 @@ DEFAULT_SCHEMES = ["within:1", "within:2", "within:3", "within:7", "fixed:64", "
                    "coalesce", "boundaries", "terminator:-1", "terminator:0", "terminator:1",
                    "terminator:2", "terminator:3", "terminator:4"]
 LINKS = {"smqp.request_in": "smqp.response_in", "smqp.response_in": "smqp.request_in",
-         "smqp.notify.publish_in": "smqp.publish.notify_in", "smqp.publish.notify_in": "smqp.notify.publish_in"}
+         "smqp.notify.publish_in": "smqp.publish.notify_in", "smqp.publish.notify_in": "smqp.notify.publish_in",
+         "smqp.dslab.delivery.publish_in": "smqp.dslab.publish.delivered_in",
+         "smqp.dslab.publish.delivered_in": "smqp.dslab.delivery.publish_in"}
+# links from one PDU to several (a publish delivered many times): compared as
+# the set of linked PDUs, however TCP grouped them into frames
+MANY_LINKS = {"smqp.dslab.delivery.publish_in", "smqp.dslab.publish.delivered_in",
+              "smqp.notify.publish_in", "smqp.publish.notify_in"}
 # times between PDUs: compared only where the scheme keeps every byte's time
-TIME_FIELDS = {"smqp.time", "smqp.notify.delay"}
+TIME_FIELDS = {"smqp.time", "smqp.notify.delay", "smqp.dslab.delivery.latency"}
 # what announces a connection (CONNECTTO, SET NOTIFY PORT, 311): its frame
 # is the connection's smqp.setup_frame
 ANNOUNCEMENTS = {("smqp.command", "CONNECTTO"), ("smqp.resource", "NOTIFY PORT"), ("smqp.reply.code", "311")}
@@ -68,7 +74,10 @@ CONTEXT_FIELDS = {"smqp.request_in", "smqp.response_in", "smqp.time", "smqp.repl
                   "smqp.no_reply", "smqp.reply.no_request", "smqp.notify.unacknowledged",
                   "smqp.notify.publish_in", "smqp.notify.delay", "smqp.notify.matched_by",
                   "smqp.publish.notify_in", "smqp.delivery.refused", "smqp.delivery.incomplete",
-                  "smqp.draft", "smqp.draft.first", "smqp.draft.last", "smqp.notify.attr_of"}
+                  "smqp.draft", "smqp.draft.first", "smqp.draft.last", "smqp.notify.attr_of",
+                  "smqp.dslab.current_exchange", "smqp.dslab.current_queue", "smqp.dslab.delivery.queue",
+                  "smqp.dslab.delivery.publish_in", "smqp.dslab.delivery.latency", "smqp.dslab.publish.delivered_in",
+                  "smqp.dslab.delivery.unmatched", "smqp.dslab.delivery.twice", "smqp.dslab.publish.undelivered"}
 
 
 def tshark_options(pcap):
@@ -154,7 +163,15 @@ def link_pdus(pdus, reference=None):
     original = [list(p["fields"]) for p in reference]
     for i, p in enumerate(pdus):
         linked = []
+        many = {}
         for k, v in p["fields"]:
+            if k in MANY_LINKS:
+                back = [j for j in by_frame.get(int(v), []) if (LINKS[k], str(p["frame"])) in original[j]]
+                if k not in many:
+                    many[k] = set()
+                    linked.append((k, many[k]))
+                many[k].update(number.get(j, "?") for j in back) if back else many[k].add("?%s" % v)
+                continue
             if k in LINKS:
                 targets = by_frame.get(int(v), [])
                 back = [j for j in targets if (LINKS[k], str(p["frame"])) in original[j]]
@@ -168,7 +185,8 @@ def link_pdus(pdus, reference=None):
                 announcers = [j for j in by_frame.get(int(v), []) if ANNOUNCEMENTS & set(original[j])]
                 v = "pdu %s" % number.get(announcers[0], "?") if announcers else "pdu ?"
             linked.append((k, v))
-        p["fields"] = linked
+        p["fields"] = [(k, "pdu %s" % ",".join(str(x) for x in sorted(v, key=str)) if isinstance(v, set) else v)
+                       for k, v in linked]
 
 
 def comparable(p, keep_time, context=True):

@@ -11,6 +11,7 @@
 
 #include "smqp-frame.h"
 #include "smqp-message.h"
+#include "smqp-dslab-rules.h"
 
 static int failures, checks;
 
@@ -160,6 +161,91 @@ static void test_older_drafts(void)
                   it.drafts == want,
               "reply data [%s]: %s", replies[k].text, replies[k].value);
     }
+}
+
+/* The DSLab broker dialect: greetings, lines, routing. */
+static void test_dslab(void)
+{
+    static const struct {
+        const char *bytes;
+        smqp_dslab_greeting want;
+    } greets[] = {
+        { "ok SMQP\n", SMQP_DSLAB_BROKER },
+        { "ok SMQP\r\n", SMQP_DSLAB_BROKER },
+        { "ok SDP\n", SMQP_DSLAB_NEIGHBOUR },
+        { "ok LEP\r\n", SMQP_DSLAB_NEIGHBOUR },
+        { "ok SM", SMQP_DSLAB_MORE },
+        { "ok SMQP\r", SMQP_DSLAB_MORE },
+        { "ok SMQPX\n", SMQP_DSLAB_NOT },
+        { "ok\n", SMQP_DSLAB_NOT },
+        { "SMQP/1.0 Ready.\r\n", SMQP_DSLAB_NOT },
+        { "ok smqp\n", SMQP_DSLAB_NOT },
+    };
+    for (size_t k = 0; k < sizeof greets / sizeof greets[0]; k++)
+        CHECK(smqp_dslab_judge_greeting(B(greets[k].bytes), strlen(greets[k].bytes)) == greets[k].want,
+              "greeting [%s]", greets[k].bytes);
+
+    smqp_dslab_command c;
+    const char *pub = "publish animals.dogs.big rex the dog";
+    smqp_dslab_parse_command(B(pub), S(pub), &c);
+    CHECK(c.verb == SMQP_DSLAB_PUBLISH && c.routing_key.len == 16 && c.message.len == 11 && !c.missing && !c.extra,
+          "publish: routing key, and the rest of the line as the message");
+    const char *ex = "EXCHANGE topic news";
+    smqp_dslab_parse_command(B(ex), S(ex), &c);
+    CHECK(c.verb == SMQP_DSLAB_EXCHANGE && c.exchange_type.len == 5 && c.exchange_name.len == 4 &&
+              smqp_dslab_exchange_type_of(B(ex), c.exchange_type) == SMQP_DSLAB_X_TOPIC,
+          "exchange in upper case");
+    const char *q = "queue";
+    smqp_dslab_parse_command(B(q), S(q), &c);
+    CHECK(c.verb == SMQP_DSLAB_QUEUE && c.missing, "queue without a name");
+    const char *st = "stop now";
+    smqp_dslab_parse_command(B(st), S(st), &c);
+    CHECK(c.verb == SMQP_DSLAB_STOP && c.extra, "stop with an argument");
+    const char *hello = "hello there";
+    smqp_dslab_parse_command(B(hello), S(hello), &c);
+    CHECK(c.verb == SMQP_DSLAB_UNKNOWN && c.verb_span.len == 5 && c.args.len == 5, "unknown verb kept");
+
+    bool ok;
+    smqp_span text;
+    CHECK(smqp_dslab_parse_reply(B("ok"), S("ok"), &ok, &text) && ok && text.len == 0, "ok");
+    CHECK(smqp_dslab_parse_reply(B("ok bye"), S("ok bye"), &ok, &text) && ok && text.len == 3, "ok bye");
+    CHECK(smqp_dslab_parse_reply(B("error no queue declared"), S("error no queue declared"), &ok, &text) && !ok &&
+              text.len == 17,
+          "error text");
+    CHECK(!smqp_dslab_parse_reply(B("okay"), S("okay"), &ok, &text), "okay is no reply");
+
+    static const struct {
+        smqp_dslab_exchange_type type;
+        const char *binding, *routing;
+        bool want;
+    } routes[] = {
+        { SMQP_DSLAB_X_DIRECT, "dogs", "dogs", true },
+        { SMQP_DSLAB_X_DIRECT, "dogs", "cats", false },
+        { SMQP_DSLAB_X_FANOUT, "x", "anything", true },
+        { SMQP_DSLAB_X_DEFAULT, "dogsq", "dogsq", true },
+        { SMQP_DSLAB_X_TOPIC, "sport.#", "sport.football.goal", true },
+        { SMQP_DSLAB_X_TOPIC, "sport.#", "sport", true },
+        { SMQP_DSLAB_X_TOPIC, "*.football.*", "sport.football.goal", true },
+        { SMQP_DSLAB_X_TOPIC, "*.football.*", "football.goal", false },
+        { SMQP_DSLAB_X_TOPIC, "#.goal", "goal", true },
+        { SMQP_DSLAB_X_TOPIC, "#", "a.b.c", true },
+        { SMQP_DSLAB_X_TOPIC, "a.*.c", "a.b.b.c", false },
+        { SMQP_DSLAB_X_TOPIC, "a.#.c", "a.b.b.c", true },
+        { SMQP_DSLAB_X_TOPIC, "animals.dogs.big", "animals.dogs.big", true },
+        { SMQP_DSLAB_X_TOPIC, "animals.*", "animals", false },
+    };
+    for (size_t k = 0; k < sizeof routes / sizeof routes[0]; k++)
+        CHECK(smqp_dslab_routes(routes[k].type, routes[k].binding, routes[k].routing) == routes[k].want,
+              "route %s -> %s", routes[k].routing, routes[k].binding);
+    /* a key of more words than the bound matches nothing, without overrun */
+    char big[2 * SMQP_DSLAB_MAX_WORDS + 8];
+    size_t n = 0;
+    for (int w = 0; w <= SMQP_DSLAB_MAX_WORDS; w++) {
+        big[n++] = 'a';
+        big[n++] = '.';
+    }
+    big[n - 1] = 0;
+    CHECK(!smqp_dslab_routes(SMQP_DSLAB_X_TOPIC, "#", big), "over-long topic key");
 }
 
 static void test_commands(void)
@@ -465,6 +551,7 @@ int main(void)
 {
     test_commands();
     test_older_drafts();
+    test_dslab();
     test_values();
     test_messages();
     printf("%d checks, %d failures\n", checks, failures);
