@@ -9,12 +9,14 @@
  *       and binary data; replies of every code; callback connections; and
  *       random TCP segmentation, loss, reordering and retransmission.
  *
- *   smqp-scriptgen bench smqp|http|text MEGABYTES CONNECTIONS SEED
+ *   smqp-scriptgen bench smqp|http|text|sessions MEGABYTES CONNECTIONS SEED
  *       benchmark traffic of about MEGABYTES of payload over CONNECTIONS
  *       concurrent connections: SMQP (logins, subscriptions, PUBLISH with
  *       1-3 parts of 50 B - 64 kB, NOTIFY with two-phase ACK), HTTP/1.1
  *       with the same message-size mix, or a line-based text protocol that
- *       is neither, on ports no dissector claims.
+ *       is neither, on ports no dissector claims; "sessions" is SMQP whose
+ *       clients each have a callback connection, on which other clients'
+ *       publishes are notified with the SMUID the publisher was given.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -463,8 +465,67 @@ static size_t bench_text(unsigned c)
     return n + 20;
 }
 
+/* sessions: each client has a callback connection, and a message one client
+ * publishes is notified to another on its callback, with the SMUID the
+ * server gave the publisher (so deliveries can be matched across clients). */
+static size_t bench_sessions_round(unsigned conns)
+{
+    unsigned c = below(conns);
+    unsigned smuid = below(1000000000);
+    printf("@use c%u\n", c);
+    printf("C: PUBLISH MESSAGE /stocks/quotes/s%u A%u\n", c % 97, smuid % 100000);
+    puts("C: Created: D20010815T08341245Z");
+    size_t total = smqp_parts('C');
+    /* a slow server now and then: a reply that comes up to a second later */
+    if (chance(30))
+        printf("@wait 0.%03u\n", below(1000));
+    puts("S: 200-OK");
+    printf("S: 200-u%u:ch1@smqp.net/A%u(D20020820T09000000Z)\n", c, smuid % 100000);
+    printf("S: 200 www.smqp.net/%u-%u(D20020820T09000000Z)\n", smuid, c);
+    if (conns > 1 && chance(70)) {
+        unsigned d = (c + 1 + below(conns - 1)) % conns;
+        printf("@wait 0.%03u\n", below(1000));
+        printf("@use cb%u\n", d);
+        printf("S: NOTIFY MESSAGE /stocks/quotes/s%u ADD\n", c % 97);
+        puts("S: Created: D20010815T08341245Z");
+        printf("S: Smuid: www.smqp.net/%u-%u(D20020820T09000000Z)\n", smuid, c);
+        printf("S: Cmuid: u%u:ch1@smqp.net/A%u(D20020820T09000000Z)\n", c, smuid % 100000);
+        total += smqp_parts('S');
+        puts(chance(90) ? "C: 310 ACK\nS: 310 ACK" : "C: 416 Not Available");
+    }
+    return total + 600;
+}
+
+static int bench_sessions(unsigned megabytes, unsigned conns)
+{
+    init_text_pool();
+    puts("@mss 1460");
+    for (unsigned c = 0; c < conns; c++) {
+        printf("@open c%u 10.%u.%u.%u:%u 10.255.0.1:720\n", c, 1 + c / 65536, (c / 256) % 256, c % 256,
+               20000 + c % 40000);
+        puts("S: SMQP/1.0 Ready. Bench Server/1.0");
+        printf("C: LOGIN u%u:ch1 CLEAR/1.0\nS: 200 OK\nC: PASS u%u secret\n", c, c);
+        puts("S: 200-OK\nS: 200-Timeout: 00:24:00:00\nS: 200 Suid: smqp.net/745/Z65e5y");
+        printf("C: SUBSCRIBE MESSAGE /stocks/quotes/s%u\nS: 200 OK\n", c % 97);
+        printf("C: CONNECTTO u%u:ch1 721\n", c);
+        printf("@open cb%u 10.255.0.1:%u 10.%u.%u.%u:721 callback\n", c, 50000 + c % 10000, 1 + c / 65536,
+               (c / 256) % 256, c % 256);
+        puts("C: SMQP/1.0 Ready.\nS: smqp.net/745/Z65e5y\nC: 200 OK");
+        printf("@use c%u\nS: 200 OK\n", c);
+    }
+    unsigned long long budget = (unsigned long long)megabytes * 1000000ULL, spent = 0;
+    while (spent < budget)
+        spent += bench_sessions_round(conns);
+    for (unsigned c = 0; c < conns; c++) {
+        printf("@use cb%u\n@close S\n@use c%u\nC: QUIT\nS: 200 OK\n@close C\n", c, c);
+    }
+    return 0;
+}
+
 static int bench(const char *kind, unsigned megabytes, unsigned conns)
 {
+    if (strcmp(kind, "sessions") == 0)
+        return bench_sessions(megabytes, conns);
     init_text_pool();
     bool smqp = strcmp(kind, "smqp") == 0, http = strcmp(kind, "http") == 0;
     if (!smqp && !http && strcmp(kind, "text") != 0) {
