@@ -21,6 +21,7 @@
  *   @capture off|on   packets are not written while off
  *   @close [C|S] [rst]   orderly FIN exchange started by that side, or RST
  *   @repeat N      the next C:/S: line is sent N times
+ *   @udp ADDR:PORT ADDR:PORT text   one IPv4 UDP datagram holding text
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -416,6 +417,63 @@ static void do_open(gen *g, char *args)
     g->cur = c;
 }
 
+/* @udp ADDR:PORT ADDR:PORT text: one IPv4 datagram (the DSLab broker's
+ * monitoring messages); the text is unescaped, no line end added. */
+static void do_udp(gen *g, char *args)
+{
+    char a[128], b[128];
+    int skip = 0;
+    if (sscanf(args, "%127s %127s %n", a, b, &skip) < 2 || !skip)
+        die(g, "@udp ADDR:PORT ADDR:PORT text");
+    flush(g);
+    endpoint s, d;
+    parse_endpoint(g, a, &s, 1);
+    parse_endpoint(g, b, &d, 2);
+    if (s.family != 4 || d.family != 4)
+        die(g, "@udp: IPv4 only");
+    uint8_t data[2048];
+    if (strlen(args + skip) >= sizeof data)
+        die(g, "@udp: datagram too long");
+    size_t len = unescape(g, args + skip, data);
+    uint8_t pkt[14 + 20 + 8 + sizeof data];
+    size_t total = 14 + 20 + 8 + len;
+    memset(pkt, 0, 14 + 20 + 8);
+    memcpy(pkt, d.mac, 6);
+    memcpy(pkt + 6, s.mac, 6);
+    pkt[12] = 0x08;
+    uint8_t *ip = pkt + 14, *udp = ip + 20;
+    ip[0] = 0x45;
+    ip[2] = (uint8_t)((20 + 8 + len) >> 8); ip[3] = (uint8_t)(20 + 8 + len);
+    ip[6] = 0x40;
+    ip[8] = 64;
+    ip[9] = 17;
+    memcpy(ip + 12, s.addr, 4);
+    memcpy(ip + 16, d.addr, 4);
+    uint16_t ck = fold(sum16(ip, 20, 0));
+    ip[10] = ck >> 8; ip[11] = ck & 0xff;
+    udp[0] = s.port >> 8; udp[1] = s.port & 0xff;
+    udp[2] = d.port >> 8; udp[3] = d.port & 0xff;
+    udp[4] = (uint8_t)((8 + len) >> 8); udp[5] = (uint8_t)(8 + len);
+    memcpy(udp + 8, data, len);
+    uint32_t acc = sum16(s.addr, 4, 0);
+    acc = sum16(d.addr, 4, acc);
+    acc += 17;
+    acc += (uint32_t)(8 + len);
+    acc = sum16(udp, 8 + len, acc);
+    ck = fold(acc);
+    if (!ck)
+        ck = 0xffff;
+    udp[6] = ck >> 8; udp[7] = ck & 0xff;
+    g->now_us += 100;
+    if (g->capture) {
+        struct pcap_pkthdr h;
+        h.ts.tv_sec = (time_t)(g->now_us / 1000000);
+        h.ts.tv_usec = (suseconds_t)(g->now_us % 1000000);
+        h.caplen = h.len = (bpf_u_int32)total;
+        pcap_dump((u_char *)g->dumper, &h, pkt);
+    }
+}
+
 static void do_close(gen *g, char *args)
 {
     char who[8] = "C", how[8] = "";
@@ -446,6 +504,8 @@ static void directive(gen *g, char *line)
         *args++ = 0;
     if (strcmp(line, "@open") == 0) {
         do_open(g, args);
+    } else if (strcmp(line, "@udp") == 0) {
+        do_udp(g, args);
     } else if (strcmp(line, "@use") == 0) {
         flush(g);
         char name[32];
