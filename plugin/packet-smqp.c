@@ -16,6 +16,8 @@
 
 #include "smqp-compat.h"
 #include "packet-smqp.h"
+#include "smqp-body.h"
+#include "smqp-fields.h"
 #include "smqp-conversation.h"
 #include "smqp-delivery.h"
 #include "smqp-dslab.h"
@@ -25,12 +27,9 @@
 #define SMQP_TCP_PORTS "720-721"
 
 static dissector_handle_t smqp_handle;
-dissector_table_t smqp_media_type_table;
-dissector_handle_t smqp_data_handle;
 
 static smqp_ws_bool smqp_pref_desegment = TRUE;
-smqp_ws_bool smqp_pref_media = TRUE;
-guint smqp_pref_max_body = 16 * 1024 * 1024;
+static guint smqp_pref_max_body = 16 * 1024 * 1024;
 
 static int hf_smqp_banner = -1;
 static int hf_smqp_banner_version = -1;
@@ -274,7 +273,7 @@ static void dissect_command(smqp_pdu *p)
             origin.topic = topic ? span_text(p->pinfo, p->tvb, topic->span) : NULL;
             origin.id = id ? span_text(p->pinfo, p->tvb, id->span) : NULL;
         }
-        smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, body_start, p->f->len, &origin);
+        smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, body_start, p->f->len, smqp_pref_max_body, &origin);
         if (learn)
             learn_delivery(p, &ids);
     } else if (form && form->body == SMQP_BODY_CONTACT) {
@@ -565,7 +564,7 @@ static void dissect_pdu(smqp_pdu *p, const smqp_reply_summary *rs, bool cut)
         break;
     case SMQP_PDU_MESSAGE: {
         static const smqp_msg_origin unnamed = { NULL, NULL, NULL };
-        unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, 0, f->len, &unnamed);
+        unsigned parts = smqp_dissect_message(p->tvb, p->pinfo, p->tree, p->buf, 0, f->len, smqp_pref_max_body, &unnamed);
         add_info(p->pinfo, p->first_in_frame, wmem_strdup_printf(p->pinfo->pool, "Message (%u part%s)", parts,
                                                                  parts == 1 ? "" : "s"));
         break;
@@ -1008,10 +1007,7 @@ void proto_register_smqp(void)
         "multiple TCP segments. To use this option, you must also enable \"Allow subdissectors "
         "to reassemble TCP streams\" in the TCP protocol settings.",
         &smqp_pref_desegment);
-    prefs_register_bool_preference(m, "media",
-        "Decode data parts by their Content-Type",
-        "Hand message data to the dissector registered for its Content-Type (text, JSON, HTML, vCard ...)",
-        &smqp_pref_media);
+    smqp_body_register_prefs(m);
     prefs_register_uint_preference(m, "max_body",
         "Largest Content-Length to reassemble (bytes)",
         "A data part declaring more than this is not waited for; the message then ends at its "
@@ -1026,6 +1022,5 @@ void proto_reg_handoff_smqp(void)
     dissector_add_uint_range_with_preference("tcp.port", SMQP_TCP_PORTS, smqp_handle);
     heur_dissector_add("tcp", dissect_smqp_heur, "SMQP over TCP", "smqp_tcp", proto_smqp, HEURISTIC_ENABLE);
     smqp_dslab_handoff();
-    smqp_media_type_table = find_dissector_table("media_type");
-    smqp_data_handle = find_dissector("data");
+    smqp_body_handoff();
 }

@@ -1,106 +1,12 @@
 /* packet-smqp.h
- * Declarations shared by the SMQP dissector's Wireshark glue: field,
- * subtree and expert handles, preferences, and the helpers that add typed
- * values to the tree.
+ * The SMQP dissector's entry points, called by plugin.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef PACKET_SMQP_H
 #define PACKET_SMQP_H
 
-#include <epan/packet.h>
-#include <epan/expert.h>
-
-#include "smqp-compat.h"
-#include "smqp-tables.h"
-#include "smqp-message.h"
-
 void proto_register_smqp(void);
 void proto_reg_handoff_smqp(void);
-
-extern int proto_smqp;
-
-/* fields used across the glue files (all are registered in smqp-fields.c) */
-extern int hf_smqp_topic;
-extern int hf_smqp_cmuid;
-extern int hf_smqp_smuid;
-extern int hf_smqp_tag;
-extern int hf_smqp_msg;
-extern int hf_smqp_msg_header;
-extern int hf_smqp_msg_header_name;
-extern int hf_smqp_msg_header_value;
-extern int hf_smqp_msg_timeout_infinite;
-extern int hf_smqp_msg_hop;
-extern int hf_smqp_msg_terminator;
-extern int hf_smqp_part;
-extern int hf_smqp_part_number;
-extern int hf_smqp_part_data;
-extern int hf_smqp_contact_data;
-extern int hf_smqp_line;
-
-extern int ett_smqp;
-extern int ett_smqp_line;
-extern int ett_smqp_uid;
-extern int ett_smqp_msg;
-extern int ett_smqp_header;
-extern int ett_smqp_part;
-extern int ett_smqp_data;
-
-extern expert_field ei_smqp_bad_value;
-extern expert_field ei_smqp_bad_date;
-extern expert_field ei_smqp_date_form;
-extern expert_field ei_smqp_bad_timeout;
-extern expert_field ei_smqp_bare_lf;
-extern expert_field ei_smqp_line_too_long;
-extern expert_field ei_smqp_cl_mismatch;
-extern expert_field ei_smqp_cl_missing;
-extern expert_field ei_smqp_cl_too_big;
-extern expert_field ei_smqp_missing_terminator;
-extern expert_field ei_smqp_incomplete;
-extern expert_field ei_smqp_too_many_items;
-
-/* preferences */
-extern smqp_ws_bool smqp_pref_media;
-extern guint smqp_pref_max_body;
-
-/* Registers every field, subtree and expert item (smqp-fields.c). */
-void smqp_register_fields(void);
-
-/* Adds one parsed item (a command argument or a reply datum), typed by
- * its kind. buf is the PDU tvb's bytes. */
-void smqp_add_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                   const uint8_t *buf, const smqp_item *item);
-void smqp_add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                    const uint8_t *buf, const smqp_items *it);
-
-/* Adds a header line "Name: value" of a message or data part: the generic
- * name/value pair plus the typed field of a known attribute. Returns the
- * attribute's definition, with the value's span in *value_out, or NULL. */
-const smqp_attr_def *smqp_add_header(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                                     const uint8_t *buf, smqp_span line, smqp_span *value_out);
-
-/* Flags a line ending in a bare LF. */
-void smqp_note_eol(proto_item *item, packet_info *pinfo, unsigned eol_len);
-
-/* Where a message comes from, to name its data parts when they are
- * exported: the topic and message id of its command line (NULL where the
- * line has none; a Smuid header then names the message); and where to
- * gather the ids its header names. */
-typedef struct {
-    const char *topic;
-    const char *id;
-    smqp_msg_ids *ids;          /* filled with the header's Smuid and Cmuid
-                                   values when not NULL */
-} smqp_msg_origin;
-
-/* The message that follows a PUBLISH / NOTIFY line or answers GET
- * MESSAGE: [start, len) of buf, which is the PDU tvb's bytes. Returns the
- * number of data parts. */
-unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                              const uint8_t *buf, size_t start, size_t len, const smqp_msg_origin *origin);
-
-/* SET LOGIN CONTACT data lines, handed to media_type by the MIME type. */
-void smqp_dissect_contact(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                          const uint8_t *buf, size_t start, size_t len, const char *mime);
 
 #endif

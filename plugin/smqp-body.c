@@ -11,12 +11,27 @@
 #include <epan/show_exception.h>
 #include <wsutil/str_util.h>
 
-#include "packet-smqp.h"
-#include "smqp-message.h"
+#include "smqp-body.h"
+#include "smqp-fields.h"
 #include "smqp-stats.h"
 
-extern dissector_table_t smqp_media_type_table;
-extern dissector_handle_t smqp_data_handle;
+static dissector_table_t media_type_table;
+static dissector_handle_t data_handle;
+static smqp_ws_bool pref_media = TRUE;
+
+void smqp_body_register_prefs(module_t *module)
+{
+    prefs_register_bool_preference(module, "media",
+        "Decode data parts by their Content-Type",
+        "Hand message data to the dissector registered for its Content-Type (text, JSON, HTML, vCard ...)",
+        &pref_media);
+}
+
+void smqp_body_handoff(void)
+{
+    media_type_table = find_dissector_table("media_type");
+    data_handle = find_dissector("data");
+}
 
 /* "text/plain; charset=x" -> "text/plain", lower case, as media_type keys are. */
 static const char *media_key(packet_info *pinfo, tvbuff_t *tvb, int off, int len)
@@ -31,15 +46,15 @@ static const char *media_key(packet_info *pinfo, tvbuff_t *tvb, int off, int len
 
 static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int len, const char *key)
 {
-    if (!smqp_pref_media || !key || len <= 0 || !smqp_media_type_table)
+    if (!pref_media || !key || len <= 0 || !media_type_table)
         return;
     /* smqp.part.data already shows bytes no dissector understands */
-    dissector_handle_t handle = dissector_get_string_handle(smqp_media_type_table, key);
+    dissector_handle_t handle = dissector_get_string_handle(media_type_table, key);
     /* text without a dissector of its own (text/x-vcard in 4.0) is still
      * worth showing line by line */
     if (!handle && g_str_has_prefix(key, "text/"))
-        handle = dissector_get_string_handle(smqp_media_type_table, "text/plain");
-    if (!handle || handle == smqp_data_handle)
+        handle = dissector_get_string_handle(media_type_table, "text/plain");
+    if (!handle || handle == data_handle)
         return;
     tvbuff_t *sub = tvb_new_subset_length(tvb, off, len);
     /* As under HTTP, the data's protocol follows SMQP's at the top of the
@@ -59,7 +74,8 @@ static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
 }
 
 /* declared: the part's Content-Length; data: how many bytes it had */
-static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags, uint32_t declared, size_t data)
+static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags, uint32_t declared, size_t data,
+                            size_t max_body)
 {
     if (flags & SMQP_MF_CL_MISMATCH)
         expert_add_info_format(pinfo, item, &ei_smqp_cl_mismatch,
@@ -70,7 +86,7 @@ static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags
     if (flags & SMQP_MF_CL_TOO_BIG)
         expert_add_info_format(pinfo, item, &ei_smqp_cl_too_big,
                                "Content-Length %u over the dissector's limit (preference smqp.max_body, %u); "
-                               "the terminator was used", declared, smqp_pref_max_body);
+                               "the terminator was used", declared, (unsigned)max_body);
     if (flags & SMQP_MF_OVERLONG)
         expert_add_info(pinfo, item, &ei_smqp_line_too_long);
     if (flags & SMQP_MF_BARE_LF)
@@ -85,8 +101,8 @@ static void gather_id(smqp_msg_ids *ids, smqp_attr attr, smqp_span value)
         ids->cmuid[ids->n_cmuid++] = value;
 }
 
-unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                              const uint8_t *buf, size_t start, size_t len, const smqp_msg_origin *origin)
+unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const uint8_t *buf,
+                              size_t start, size_t len, size_t max_body, const smqp_msg_origin *origin)
 {
     bool exporting = smqp_stats_exporting();
     const char *id = origin->id;
@@ -99,7 +115,7 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     smqp_msg_walker w;
     smqp_msg_event ev;
 
-    smqp_msg_walk_init(&w, start, smqp_pref_max_body);
+    smqp_msg_walk_init(&w, start, max_body);
     for (;;) {
         smqp_msg_walk_next(&w, buf, len, &ev);
         if (ev.part != part && ev.kind != SMQP_ME_TERMINATOR && ev.kind != SMQP_ME_UNTERMINATED &&
@@ -133,7 +149,7 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             break;
         case SMQP_ME_DATA:
             item = proto_tree_add_item(t, hf_smqp_part_data, tvb, (int)ev.span.off, (int)ev.span.len, ENC_NA);
-            note_data_flags(pinfo, item, ev.flags, w.cl, ev.span.len);
+            note_data_flags(pinfo, item, ev.flags, w.cl, ev.span.len, max_body);
             hand_to_media(tvb, pinfo, t, (int)ev.span.off, (int)ev.span.len, media);
             if (exporting)
                 smqp_stats_export(pinfo, tvb, (int)ev.span.off, (int)ev.span.len, media, origin->topic, id, part);

@@ -6,7 +6,7 @@
 #include <epan/packet.h>
 #include <epan/conversation.h>
 
-#include "packet-smqp.h"
+#include "smqp-fields.h"
 #include "smqp-conversation.h"
 
 /* Commands kept waiting for a reply; older ones are given up, so a

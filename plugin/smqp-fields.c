@@ -8,7 +8,7 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 
-#include "packet-smqp.h"
+#include "smqp-fields.h"
 
 int proto_smqp = -1;
 
