@@ -344,11 +344,11 @@ static tap_packet_status delivery_packet(void *tapdata, packet_info *pinfo _U_, 
 
 static void delivery_reset(stat_tap_table *table)
 {
-    for (guint row = 0; row < table->num_elements; row++)
-        g_free((char *)stat_tap_get_field_data(table, row, COL_TOPIC)->value.string_value);
     /* rows are per topic: none survives a reset */
-    for (guint row = 0; row < table->num_elements; row++)
+    for (guint row = 0; row < table->num_elements; row++) {
+        g_free((char *)stat_tap_get_field_data(table, row, COL_TOPIC)->value.string_value);
         g_free(table->elements[row]);
+    }
     g_free(table->elements);
     table->elements = NULL;
     table->num_elements = 0;

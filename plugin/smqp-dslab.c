@@ -234,29 +234,38 @@ static dslab_entry *match_delivery(dslab_conv *c, const char *queue, const char 
 
 /* ---- first pass: what each line is -------------------------------------- */
 
-static void learn_command(dslab_conv *c, packet_info *pinfo, const uint8_t *buf, smqp_span line, dslab_pdu *pi)
-{
+/* One line, parsed once for what the first pass learns and what is shown:
+ * a client's as a command, a server's as a reply. */
+typedef struct {
+    smqp_span content;          /* without the line end */
     smqp_dslab_command cmd;
-    smqp_dslab_parse_command(buf, line, &cmd);
+    bool is_reply;              /* "ok ..." or "error ..." */
+    bool ok;
+    smqp_span text;             /* after "ok" or "error" */
+} dslab_line;
+
+static void learn_command(dslab_conv *c, packet_info *pinfo, const uint8_t *buf, const dslab_line *dl, dslab_pdu *pi)
+{
+    const smqp_dslab_command *cmd = &dl->cmd;
     pi->kind = PDU_COMMAND;
-    if (c->subscribed && cmd.verb != SMQP_DSLAB_STOP)
+    if (c->subscribed && cmd->verb != SMQP_DSLAB_STOP)
         return;                 /* a subscribed broker ignores it */
     dslab_pending *pd = wmem_new0(wmem_file_scope(), dslab_pending);
     pd->t.req_frame = pinfo->num;
     pd->t.req_time = pinfo->abs_ts;
     pd->t.opener = SMQP_T_UNKNOWN;
-    pd->verb = cmd.verb;
+    pd->verb = cmd->verb;
     pd->prev_exchange = c->exchange;
     pd->prev_type = c->exchange_type;
     pd->prev_queue = c->queue;
     pi->opens = &pd->t;
     wmem_list_append(c->pending, pd);
-    if (cmd.missing)
+    if (cmd->missing)
         return;
-    switch (cmd.verb) {
+    switch (cmd->verb) {
     case SMQP_DSLAB_EXCHANGE: {
-        const char *name = span_str(buf, cmd.exchange_name);
-        smqp_dslab_exchange_type type = smqp_dslab_exchange_type_of(buf, cmd.exchange_type);
+        const char *name = span_str(buf, cmd->exchange_name);
+        smqp_dslab_exchange_type type = smqp_dslab_exchange_type_of(buf, cmd->exchange_type);
         c->exchange = name;
         c->exchange_type = type;
         if (!wmem_map_contains(c->broker->exchanges, name))
@@ -264,7 +273,7 @@ static void learn_command(dslab_conv *c, packet_info *pinfo, const uint8_t *buf,
         break;
     }
     case SMQP_DSLAB_QUEUE:
-        c->queue = span_str(buf, cmd.queue);
+        c->queue = span_str(buf, cmd->queue);
         declare_queue(c, c->queue);
         break;
     case SMQP_DSLAB_BIND:
@@ -274,7 +283,7 @@ static void learn_command(dslab_conv *c, packet_info *pinfo, const uint8_t *buf,
             dslab_binding *bd = wmem_new(wmem_file_scope(), dslab_binding);
             bd->exchange = c->exchange;
             bd->queue = c->queue;
-            bd->key = span_str(buf, cmd.binding_key);
+            bd->key = span_str(buf, cmd->binding_key);
             wmem_list_append(c->broker->bindings, bd);
             pd->binding = bd;
         }
@@ -285,9 +294,9 @@ static void learn_command(dslab_conv *c, packet_info *pinfo, const uint8_t *buf,
         dslab_publish *p = wmem_new0(wmem_file_scope(), dslab_publish);
         p->frame = pinfo->num;
         p->time = pinfo->abs_ts;
-        p->message = span_str(buf, cmd.message);
+        p->message = span_str(buf, cmd->message);
         p->delivered_in = wmem_array_new(wmem_file_scope(), sizeof(guint32));
-        route(c, pinfo, p, span_str(buf, cmd.routing_key));
+        route(c, pinfo, p, span_str(buf, cmd->routing_key));
         pi->publish = pd->publish = p;
         break;
     }
@@ -318,11 +327,12 @@ static void undo(dslab_conv *c, dslab_pending *pd)
         c->subscribing = false;
 }
 
-static void learn_server_line(dslab_conv *c, packet_info *pinfo, const uint8_t *buf, smqp_span line, dslab_pdu *pi)
+static void learn_server_line(dslab_conv *c, packet_info *pinfo, const uint8_t *buf, const dslab_line *dl,
+                              dslab_pdu *pi)
 {
-    bool ok = false;
-    smqp_span text;
-    bool is_reply = smqp_dslab_parse_reply(buf, line, &ok, &text);
+    smqp_span line = dl->content;
+    bool is_reply = dl->is_reply, ok = dl->ok;
+    smqp_span text = dl->text;
     if (!c->greeted) {
         c->greeted = true;
         pi->kind = PDU_GREETING;
@@ -380,27 +390,25 @@ static void add_generated_str(proto_tree *tree, int hf, tvbuff_t *tvb, const cha
 }
 
 static void show_command(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const uint8_t *buf,
-                                smqp_span line, const dslab_pdu *pi, proto_item *item)
+                         const smqp_dslab_command *cmd, const dslab_pdu *pi, proto_item *item)
 {
-    smqp_dslab_command cmd;
-    smqp_dslab_parse_command(buf, line, &cmd);
     /* the verb as a lower-case word, unknown ones too ("hello") */
-    char *verb = wmem_ascii_strdown(pinfo->pool, (const char *)buf + cmd.verb_span.off, (gssize)cmd.verb_span.len);
-    proto_tree_add_string(tree, hf_dslab_command, tvb, (int)cmd.verb_span.off, (int)cmd.verb_span.len, verb);
-    add_str(tree, hf_dslab_args, tvb, cmd.args);
-    add_str(tree, hf_dslab_exchange_type, tvb, cmd.exchange_type);
-    add_str(tree, hf_dslab_exchange_name, tvb, cmd.exchange_name);
-    add_str(tree, hf_dslab_queue, tvb, cmd.queue);
-    add_str(tree, hf_dslab_binding_key, tvb, cmd.binding_key);
-    add_str(tree, hf_dslab_routing_key, tvb, cmd.routing_key);
-    add_str(tree, hf_dslab_message, tvb, cmd.message);
-    if (cmd.verb == SMQP_DSLAB_BIND || cmd.verb == SMQP_DSLAB_PUBLISH || cmd.verb == SMQP_DSLAB_SUBSCRIBE) {
+    char *verb = wmem_ascii_strdown(pinfo->pool, (const char *)buf + cmd->verb_span.off, (gssize)cmd->verb_span.len);
+    proto_tree_add_string(tree, hf_dslab_command, tvb, (int)cmd->verb_span.off, (int)cmd->verb_span.len, verb);
+    add_str(tree, hf_dslab_args, tvb, cmd->args);
+    add_str(tree, hf_dslab_exchange_type, tvb, cmd->exchange_type);
+    add_str(tree, hf_dslab_exchange_name, tvb, cmd->exchange_name);
+    add_str(tree, hf_dslab_queue, tvb, cmd->queue);
+    add_str(tree, hf_dslab_binding_key, tvb, cmd->binding_key);
+    add_str(tree, hf_dslab_routing_key, tvb, cmd->routing_key);
+    add_str(tree, hf_dslab_message, tvb, cmd->message);
+    if (cmd->verb == SMQP_DSLAB_BIND || cmd->verb == SMQP_DSLAB_PUBLISH || cmd->verb == SMQP_DSLAB_SUBSCRIBE) {
         add_generated_str(tree, hf_dslab_current_exchange, tvb, pi->cur_exchange);
         add_generated_str(tree, hf_dslab_current_queue, tvb, pi->cur_queue);
     }
-    if (cmd.verb != SMQP_DSLAB_UNKNOWN && (cmd.missing || cmd.extra))
+    if (cmd->verb != SMQP_DSLAB_UNKNOWN && (cmd->missing || cmd->extra))
         expert_add_info_format(pinfo, item, &ei_dslab_malformed, "%s with %s arguments", verb,
-                               cmd.missing ? "missing" : "unexpected");
+                               cmd->missing ? "missing" : "unexpected");
     if (pi->publish) {
         for (guint k = 0; k < wmem_array_get_count(pi->publish->delivered_in); k++) {
             guint32 frame = *(guint32 *)wmem_array_index(pi->publish->delivered_in, k);
@@ -418,16 +426,15 @@ static void show_command(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
     }
 }
 
-static void show_reply(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const uint8_t *buf, smqp_span line,
-                       proto_item *item)
+static void show_reply(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const dslab_line *dl, proto_item *item)
 {
-    bool ok;
-    smqp_span text;
-    add_str(tree, hf_dslab_reply, tvb, line);
-    if (!smqp_dslab_parse_reply(buf, line, &ok, &text))
+    smqp_span text = dl->text;
+    add_str(tree, hf_dslab_reply, tvb, dl->content);
+    if (!dl->is_reply)
         return;
-    proto_tree_add_string(tree, hf_dslab_reply_status, tvb, (int)line.off, ok ? 2 : 5, ok ? "ok" : "error");
-    if (!ok) {
+    proto_tree_add_string(tree, hf_dslab_reply_status, tvb, (int)dl->content.off, dl->ok ? 2 : 5,
+                          dl->ok ? "ok" : "error");
+    if (!dl->ok) {
         add_str(tree, hf_dslab_error, tvb, text);
         expert_add_info_format(pinfo, item, &ei_dslab_error, "Broker error: %s",
                                tvb_format_text(pinfo->pool, tvb, (int)text.off, (int)text.len));
@@ -463,25 +470,30 @@ static dslab_conv *conv_of(packet_info *pinfo)
     return wmem_map_lookup(connections, find_or_create_conversation(pinfo));
 }
 
-static void dissect_line(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, dslab_conv *c, guint key, bool first)
+/* A line of the tvb, content_len bytes before its line end (if any). */
+static void dissect_line(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, dslab_conv *c, guint key, bool first,
+                         size_t content_len)
 {
     int len = (int)tvb_captured_length(tvb);
     const uint8_t *buf = tvb_get_ptr(tvb, 0, len);
-    smqp_line l;
-    if (!smqp_next_line(buf, (size_t)len, 0, &l)) {
-        l.off = 0;
-        l.len = (size_t)len;
-        l.eol_len = 0;
-    }
-    smqp_span line = { l.off, l.len };
+    smqp_span line = { 0, content_len };
     dslab_pdu *pi = p_get_proto_data(wmem_file_scope(), pinfo, proto_smqp, DSLAB_PDU_KEY | key);
+    bool from_server = pi ? pi->from_server
+                          : addresses_equal(&pinfo->src, &c->server_addr) && pinfo->srcport == c->server_port;
+    dslab_line dl;
+    memset(&dl, 0, sizeof dl);
+    dl.content = line;
+    if (from_server)
+        dl.is_reply = smqp_dslab_parse_reply(buf, line, &dl.ok, &dl.text);
+    else
+        smqp_dslab_parse_command(buf, line, &dl.cmd);
     if (!pi) {
         pi = wmem_new0(wmem_file_scope(), dslab_pdu);
-        pi->from_server = addresses_equal(&pinfo->src, &c->server_addr) && pinfo->srcport == c->server_port;
-        if (pi->from_server)
-            learn_server_line(c, pinfo, buf, line, pi);
+        pi->from_server = from_server;
+        if (from_server)
+            learn_server_line(c, pinfo, buf, &dl, pi);
         else
-            learn_command(c, pinfo, buf, line, pi);
+            learn_command(c, pinfo, buf, &dl, pi);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_smqp, DSLAB_PDU_KEY | key, pi);
     }
 
@@ -502,11 +514,11 @@ static void dissect_line(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ds
         info = text;
         break;
     case PDU_COMMAND:
-        show_command(t, tvb, pinfo, buf, line, pi, item);
+        show_command(t, tvb, pinfo, buf, &dl.cmd, pi, item);
         info = text;
         break;
     case PDU_REPLY:
-        show_reply(t, tvb, pinfo, buf, line, item);
+        show_reply(t, tvb, pinfo, &dl, item);
         info = text;
         break;
     default:
@@ -542,8 +554,10 @@ static int dissect_dslab(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         const uint8_t *buf = tvb_get_ptr(tvb, offset, remaining);
         smqp_line l;
         int used;
+        size_t content;
         if (smqp_next_line(buf, (size_t)remaining, 0, &l)) {
             used = (int)(l.len + l.eol_len);
+            content = l.len;
         } else if (remaining < DSLAB_MAX_LINE && pinfo->can_desegment) {
             /* every PDU is a line: wait for its end */
             pinfo->desegment_offset = offset;
@@ -551,9 +565,10 @@ static int dissect_dslab(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
             return total;
         } else {
             used = remaining < DSLAB_MAX_LINE ? remaining : DSLAB_MAX_LINE;
+            content = (size_t)used;
         }
         (*count)++;
-        dissect_line(tvb_new_subset_length(tvb, offset, used), pinfo, tree, c, *count, *count == 1);
+        dissect_line(tvb_new_subset_length(tvb, offset, used), pinfo, tree, c, *count, *count == 1, content);
         offset += used;
     }
     return total;

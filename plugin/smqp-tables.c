@@ -311,13 +311,16 @@ static void no_more(args_cursor *c)
     c->pos = save;
 }
 
-static void account_channel(args_cursor *c, smqp_span w)
+/* Returns the byte that ends the account (':', '/'), or 0 when none does. */
+static uint8_t account_channel(args_cursor *c, smqp_span w)
 {
     smqp_span account, channel;
     smqp_split_account(c->buf, w, &account, &channel);
     add(c->it, SMQP_I_ACCOUNT, account, NULL);
     if (channel.len)
         add(c->it, SMQP_I_CHANNEL, channel, NULL);
+    size_t sep = account.off + account.len;
+    return sep < w.off + w.len ? c->buf[sep] : 0;
 }
 
 static void method_version(args_cursor *c, smqp_span w)
@@ -442,15 +445,10 @@ static void parse_args(args_cursor *c, smqp_args args)
         break;
     case SMQP_ARGS_LOGIN:
         if (next(c, &w)) {
-            account_channel(c, w);
             /* the account's form dates the client: no channel before -08,
              * account/channel in -08, account:channel after */
-            if (smqp_find(buf, w, ':') < w.off + w.len)
-                c->it->drafts = SMQP_DRAFTS(9, 10);
-            else if (smqp_find(buf, w, '/') < w.off + w.len)
-                c->it->drafts = SMQP_DRAFTS(8, 8);
-            else
-                c->it->drafts = SMQP_DRAFTS(0, 7);
+            uint8_t sep = account_channel(c, w);
+            c->it->drafts = sep == ':' ? SMQP_DRAFTS(9, 10) : sep == '/' ? SMQP_DRAFTS(8, 8) : SMQP_DRAFTS(0, 7);
         } else {
             c->it->problems |= SMQP_P_MISSING_ARG;
         }
