@@ -423,6 +423,11 @@ static void dissect_unknown(smqp_pdu *p)
     smqp_span word;
     size_t pos = l.off;
     if (smqp_next_word(p->buf, l.off + l.len, &pos, &word)) {
+        /* a client line that reads as a verb is a command all the same
+         * (it is answered, 501): its verb as sent, as FTP keeps one */
+        if (!p->pi->from_server && smqp_is_verb_like(p->buf, l))
+            proto_tree_add_item(proto_item_add_subtree(li, ett_smqp_line), hf_smqp_command, p->tvb, (int)word.off,
+                                (int)word.len, ENC_ASCII);
         /* enough of the word to recognise it; a line can be 64 kB of it */
         bool cut = word.len > 32;
         if (cut)
@@ -625,7 +630,7 @@ static bool cut_first_pass(smqp_conv *conv, packet_info *pinfo, const uint8_t *b
     *continuation = false;
     if (!*synced) {
         size_t sync;
-        bool found = smqp_find_sync(buf, len, &sync);
+        bool found = smqp_find_sync(buf, len, ctx, &sync);
         if (found && sync == 0) {
             smqp_conv_set_synced(conv, pinfo);
             *synced = true;
@@ -755,8 +760,11 @@ static int dissect_smqp_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             fresh.from_server = from_server;
             fresh.ctx = smqp_conv_ctx(conv, fresh.from_server, smqp_pref_max_body);
             if (!cut_first_pass(conv, pinfo, buf, (size_t)remaining, &fresh.ctx, &f, &synced, &continuation)) {
-                if (can_hold)
+                if (can_hold) {
+                    if (!continuation)
+                        smqp_conv_hold_command(conv, pinfo, &f);
                     return hold(pinfo, conv, ti, key, offset, total, f.need);
+                }
                 f.len = (size_t)remaining;
                 fresh.cut = true;
             }
@@ -1007,7 +1015,7 @@ void proto_register_smqp(void)
         "multiple TCP segments. To use this option, you must also enable \"Allow subdissectors "
         "to reassemble TCP streams\" in the TCP protocol settings.",
         &smqp_pref_desegment);
-    smqp_body_register_prefs(m);
+    smqp_body_register(proto_smqp, m);
     prefs_register_uint_preference(m, "max_body",
         "Largest Content-Length to reassemble (bytes)",
         "A data part declaring more than this is not waited for; the message then ends at its "

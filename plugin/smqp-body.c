@@ -19,8 +19,16 @@ static dissector_table_t media_type_table;
 static dissector_handle_t data_handle;
 static smqp_ws_bool pref_media = TRUE;
 
-void smqp_body_register_prefs(module_t *module)
+static int hf_smqp_part_sha256 = -1;
+
+void smqp_body_register(int proto, module_t *module)
 {
+    static hf_register_info hf[] = {
+        { &hf_smqp_part_sha256, { "Data SHA-256", "smqp.part.sha256", FT_STRING, BASE_NONE, NULL, 0x0,
+          "SHA-256 of the part's data, in hex: what regression goldens keep of a part, so a change to any "
+          "of its bytes shows", HFILL } },
+    };
+    proto_register_field_array(proto, hf, array_length(hf));
     prefs_register_bool_preference(module, "media",
         "Decode data parts by their Content-Type",
         "Hand message data to the dissector registered for its Content-Type (text, JSON, HTML, vCard ...)",
@@ -62,6 +70,9 @@ static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
      * in the Protocol column ("SMQP/JSON"); the part's bytes stay in the
      * SMQP tree, and the Info column stays SMQP's. */
     proto_tree *volatile top = tree ? proto_tree_get_root(tree) : NULL;
+    /* a media dissector that throws leaves its name as the current
+     * protocol, under which SMQP's later expert items would be filed */
+    const char *volatile saved_proto = pinfo->current_proto;
     col_set_writable(pinfo->cinfo, COL_INFO, FALSE);
     TRY {
         call_dissector_only(handle, sub, pinfo, top, NULL);
@@ -70,6 +81,7 @@ static void hand_to_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
         show_exception(sub, pinfo, top, EXCEPT_CODE, GET_MESSAGE);
     }
     ENDTRY;
+    pinfo->current_proto = saved_proto;
     col_set_writable(pinfo->cinfo, COL_INFO, TRUE);
 }
 
@@ -91,6 +103,19 @@ static void note_data_flags(packet_info *pinfo, proto_item *item, unsigned flags
         expert_add_info(pinfo, item, &ei_smqp_line_too_long);
     if (flags & SMQP_MF_BARE_LF)
         expert_add_info(pinfo, item, &ei_smqp_bare_lf);
+}
+
+/* Hashed only when shown or filtered on: parts can be megabytes. */
+static void add_digest(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const uint8_t *data, size_t len,
+                       int off)
+{
+    if (!proto_field_is_referenced(tree, hf_smqp_part_sha256))
+        return;
+    gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+    proto_item *gi = proto_tree_add_string(tree, hf_smqp_part_sha256, tvb, off, (int)len,
+                                           wmem_strdup(pinfo->pool, hex));
+    proto_item_set_generated(gi);
+    g_free(hex);
 }
 
 static void gather_id(smqp_msg_ids *ids, smqp_attr attr, smqp_span value)
@@ -115,7 +140,7 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     smqp_msg_walker w;
     smqp_msg_event ev;
 
-    smqp_msg_walk_init(&w, start, max_body);
+    smqp_msg_walk_init(&w, start, max_body, SMQP_WALK_WHOLE);
     for (;;) {
         smqp_msg_walk_next(&w, buf, len, &ev);
         if (ev.part != part && ev.kind != SMQP_ME_TERMINATOR && ev.kind != SMQP_ME_UNTERMINATED &&
@@ -150,6 +175,7 @@ unsigned smqp_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         case SMQP_ME_DATA:
             item = proto_tree_add_item(t, hf_smqp_part_data, tvb, (int)ev.span.off, (int)ev.span.len, ENC_NA);
             note_data_flags(pinfo, item, ev.flags, w.cl, ev.span.len, max_body);
+            add_digest(t, tvb, pinfo, buf + ev.span.off, ev.span.len, (int)ev.span.off);
             hand_to_media(tvb, pinfo, t, (int)ev.span.off, (int)ev.span.len, media);
             if (exporting)
                 smqp_stats_export(pinfo, tvb, (int)ev.span.off, (int)ev.span.len, media, origin->topic, id, part);

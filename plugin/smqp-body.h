@@ -13,8 +13,9 @@
 
 #include "smqp-message.h"
 
-/* Registers the "media" preference on the protocol's module. */
-void smqp_body_register_prefs(module_t *module);
+/* Registers the body fields the file owns, and the "media" preference on
+ * the protocol's module. */
+void smqp_body_register(int proto, module_t *module);
 
 /* Finds the media_type table (from proto_reg_handoff_smqp). */
 void smqp_body_handoff(void);

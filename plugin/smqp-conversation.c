@@ -25,6 +25,10 @@ typedef struct {
     bool held;                  /* TCP holds the bytes from hold_seq for a PDU */
     guint32 hold_seq;
     guint32 hold_len;           /* how many of them were seen then */
+    smqp_trans *held_trans;     /* opened for the command whose message TCP
+                                   holds: a reply sent before the message's
+                                   end is decided (a wrong Content-Length
+                                   waits for the declared bytes) answers it */
     /* PDUs decoded since the direction resynchronised, while nothing has
      * confirmed the boundary it chose: a "." line then shows they were
      * the tail of a message */
@@ -107,6 +111,10 @@ void smqp_conv_show_request(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 {
     proto_item *gi = proto_tree_add_uint(tree, hf_smqp_request_in, tvb, 0, 0, answers->req_frame);
     proto_item_set_generated(gi);
+    /* a command shown after its reply (its message held for bytes a
+     * wrong Content-Length declared) has no time to show */
+    if (nstime_cmp(&pinfo->abs_ts, &answers->req_time) < 0)
+        return;
     nstime_t delta;
     nstime_delta(&delta, &pinfo->abs_ts, &answers->req_time);
     gi = proto_tree_add_time(tree, hf_smqp_time, tvb, 0, 0, &delta);
@@ -253,8 +261,13 @@ guint32 smqp_conv_arrive(smqp_conv *c, packet_info *pinfo, const struct tcpinfo 
     guint32 seen = 0;
     if (s->held && ti->seq == s->hold_seq)
         seen = s->hold_len;
-    else if (s->held || (s->tracked && ti->seq != s->next_seq))
+    else if (s->held || (s->tracked && ti->seq != s->next_seq)) {
         s->synced = false;   /* lost or reordered bytes: find a boundary again */
+        /* the held command is lost with its bytes */
+        if (s->held_trans)
+            wmem_list_remove(c->pending[smqp_conv_from_server(c, pinfo)], s->held_trans);
+        s->held_trans = NULL;
+    }
     s->held = false;
     *synced = s->synced;
     return seen;
@@ -293,6 +306,8 @@ smqp_frame_ctx smqp_conv_ctx(const smqp_conv *c, bool from_server, size_t max_bo
     ctx.auth_active = c->auth_active;
     ctx.expect_suid = from_server && !c->listener_is_server && !c->suid_seen;
     ctx.max_body = max_body;
+    ctx.sender_known = c->roles_settled;
+    ctx.sender_is_server = from_server;
     return ctx;
 }
 
@@ -404,6 +419,15 @@ static bool is_notify_attr(const uint8_t *buf, smqp_line l)
     return smqp_parse_notify_attr(buf, s, &it);
 }
 
+void smqp_conv_hold_command(smqp_conv *c, packet_info *pinfo, const smqp_frame *f)
+{
+    smqp_stream *s = stream_of(c, pinfo);
+    if (s->held_trans || f->kind != SMQP_PDU_COMMAND || !f->cmd.form || !f->cmd.form->expects_reply ||
+        f->cmd.form->body != SMQP_BODY_MESSAGE)
+        return;
+    s->held_trans = open_trans(c, pinfo, smqp_conv_from_server(c, pinfo), SMQP_T_COMMAND, f->cmd.form);
+}
+
 void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,
                      const smqp_reply_summary *reply, smqp_pdu_info *pi)
 {
@@ -417,11 +441,20 @@ void smqp_conv_learn(smqp_conv *c, packet_info *pinfo, const smqp_frame *f, cons
     if (srv && f->kind != SMQP_PDU_UNKNOWN)
         c->bare_form = NULL;
 
+    smqp_stream *s = &c->stream[by_listener];
+    smqp_trans *held = s->held_trans;
+    s->held_trans = NULL;
     switch (f->kind) {
     case SMQP_PDU_COMMAND:
-        /* a command of no known form is still answered (400, 501) */
-        if (!f->cmd.form || f->cmd.form->expects_reply)
+        if (held && held->form == f->cmd.form) {
+            /* the command held for its message: shown here */
+            held->req_frame = pinfo->num;
+            held->req_time = pinfo->abs_ts;
+            pi->opens = held;
+        } else if (!f->cmd.form || f->cmd.form->expects_reply) {
+            /* a command of no known form is still answered (400, 501) */
             pi->opens = open_trans(c, pinfo, srv, f->cmd.form ? SMQP_T_COMMAND : SMQP_T_UNKNOWN, f->cmd.form);
+        }
         if (starts_auth_exchange(buf, &f->cmd))
             c->auth_pending = true;
         if (srv && f->cmd.form && (f->cmd.form->args == SMQP_ARGS_NOTIFY_TOPIC ||

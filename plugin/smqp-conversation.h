@@ -115,6 +115,12 @@ void smqp_conv_leave(smqp_conv *conv, packet_info *pinfo, const struct tcpinfo *
 /* Framing context for the next PDU from this sender. */
 smqp_frame_ctx smqp_conv_ctx(const smqp_conv *conv, bool from_server, size_t max_body);
 
+/* First pass only: a command with a message, whose PDU TCP now holds for
+ * more bytes, is open from now on: a reply the peer sends before the
+ * message's end is decided answers it (smqp_conv_learn then uses this
+ * transaction, and the frame that shows the command). */
+void smqp_conv_hold_command(smqp_conv *conv, packet_info *pinfo, const smqp_frame *f);
+
 /* First pass only: learns from one complete PDU (roles, expectations,
  * transactions) and fills pi->answers / pi->opens. */
 void smqp_conv_learn(smqp_conv *conv, packet_info *pinfo, const smqp_frame *f, const uint8_t *buf,

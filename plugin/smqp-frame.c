@@ -112,7 +112,7 @@ static void frame_contact(const uint8_t *buf, size_t len, smqp_frame *f)
 
 static void frame_message(const uint8_t *buf, size_t len, size_t start, const smqp_frame_ctx *ctx, smqp_frame *f)
 {
-    size_t n = smqp_msg_length(buf, len, start, ctx->max_body, &f->need);
+    size_t n = smqp_msg_length(buf, len, start, ctx->max_body, 0, &f->need);
     if (n)
         complete(f, n);
     else
@@ -159,7 +159,8 @@ void smqp_frame_pdu(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, s
         /* base64 may spell a verb ("NOOP"): inside the exchange every line
          * that is no reply is authentication data */
         f->kind = SMQP_PDU_AUTH_DATA;
-    } else if (smqp_parse_command(buf, s, &f->cmd)) {
+    } else if (smqp_parse_command(buf, s, &f->cmd) &&
+               !(ctx->sender_known && f->cmd.form && f->cmd.form->from_server != ctx->sender_is_server)) {
         f->kind = SMQP_PDU_COMMAND;
         smqp_body body = f->cmd.form ? f->cmd.form->body : SMQP_BODY_NONE;
         if (body == SMQP_BODY_MESSAGE) {
@@ -213,8 +214,10 @@ void smqp_frame_replay(const uint8_t *buf, size_t len, smqp_pdu_kind kind, smqp_
     }
 }
 
-smqp_first smqp_judge_line(const uint8_t *buf, size_t len, size_t off, bool partial)
+/* smqp_judge_line, also giving the form of a command line (else NULL). */
+static smqp_first judge(const uint8_t *buf, size_t len, size_t off, bool partial, const smqp_form **form)
 {
+    *form = NULL;
     smqp_line l;
     if (!smqp_next_line(buf, len, off, &l)) {
         if (!partial)
@@ -233,9 +236,16 @@ smqp_first smqp_judge_line(const uint8_t *buf, size_t len, size_t off, bool part
     smqp_command cmd;
     if (!smqp_parse_command(buf, s, &cmd) || !cmd.form)
         return SMQP_FIRST_NOT;
+    *form = cmd.form;
     if (cmd.form->res1.name && !(cmd.it.problems & (SMQP_P_MISSING_ARG | SMQP_P_EXTRA_ARGS)))
         return SMQP_FIRST_STRONG;
     return cmd.it.problems == 0 ? SMQP_FIRST_WEAK : SMQP_FIRST_NOT;
+}
+
+smqp_first smqp_judge_line(const uint8_t *buf, size_t len, size_t off, bool partial)
+{
+    const smqp_form *form;
+    return judge(buf, len, off, partial, &form);
 }
 
 bool smqp_may_begin_smqp(const uint8_t *buf, size_t len)
@@ -266,32 +276,45 @@ bool smqp_find_command_line(const uint8_t *buf, size_t len, size_t *tail)
     return false;
 }
 
-/* Whether the line at off is a command followed by a message. */
-static bool opens_message(const uint8_t *buf, smqp_line l)
+/* Whether the whole line at q can start a PDU from this sender: a banner, a
+ * reply with an SMQP code, or a command of a form that side sends (only a
+ * server sends NOTIFY), once the roles are known; *opens: a command
+ * followed by a message. */
+static bool may_start(const uint8_t *buf, size_t len, size_t q, const smqp_frame_ctx *ctx, bool *opens)
 {
-    smqp_command cmd;
-    smqp_span s = { l.off, l.len };
-    return smqp_parse_command(buf, s, &cmd) && cmd.form && cmd.form->body == SMQP_BODY_MESSAGE;
+    const smqp_form *form;
+    *opens = false;
+    if (judge(buf, len, q, false, &form) == SMQP_FIRST_NOT)
+        return false;
+    if (!form)
+        return true;
+    *opens = form->body == SMQP_BODY_MESSAGE;
+    return !ctx->sender_known || form->from_server == ctx->sender_is_server;
 }
 
-bool smqp_find_sync(const uint8_t *buf, size_t len, size_t *off)
+bool smqp_find_sync(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, size_t *off)
 {
     size_t q = 0;
-    bool have = false;
+    bool have = false, opens;
     smqp_line l;
     while (smqp_next_line(buf, len, q, &l)) {
         size_t next = l.off + l.len + l.eol_len;
         /* a "." line ends a message: whatever came before it was the
-         * message's tail, even lines that read like commands */
+         * message's tail, even lines that read like commands; unless the
+         * line after it is one this sender never sends, and the "." too
+         * was data */
         if (l.len == 1 && buf[l.off] == '.') {
-            *off = next;
-            return true;
-        }
-        if (!have && l.len > 0 && smqp_judge_line(buf, len, q, false) != SMQP_FIRST_NOT) {
+            smqp_line n;
+            if (!smqp_next_line(buf, len, next, &n) || n.len == 0 || may_start(buf, len, next, ctx, &opens)) {
+                *off = next;
+                return true;
+            }
+            have = false;
+        } else if (!have && l.len > 0 && may_start(buf, len, q, ctx, &opens)) {
             *off = q;
             have = true;
             /* a message starts here: a "." after it is its own */
-            if (opens_message(buf, l))
+            if (opens)
                 return true;
         }
         q = next;

@@ -30,17 +30,20 @@ typedef struct {
     bool auth_active;      /* inside a non-CLEAR authentication exchange */
     bool expect_suid;      /* callback connection, server not yet greeted */
     size_t max_body;       /* largest Content-Length waited for */
+    bool sender_known;     /* the connection's roles are settled, and */
+    bool sender_is_server; /* this sender is the SMQP server: a command
+                              only the other side sends is no command */
 } smqp_frame_ctx;
 
 typedef struct {
     smqp_pdu_kind kind;
     bool complete;
     size_t len;            /* complete: the PDU's length */
-    size_t need;           /* incomplete: the bytes to ask for at once (0:
-                              any byte more may do); set only inside a
-                              declared part over SMQP_SCAN_WINDOW, where a
-                              "." line in them is seen once they are all
-                              there, so the PDU may end before need */
+    size_t need;           /* incomplete: no decision before the buffer is
+                              this long, so these bytes are asked for at
+                              once (0: any byte more may do); set inside a
+                              part with a usable Content-Length, before its
+                              last SMQP_REQUEST_WINDOW bytes */
     bool overlong;         /* a line had no end within SMQP_MAX_LINE */
     smqp_line first;       /* the first line */
     smqp_command cmd;      /* COMMAND: the parsed command line */
@@ -95,8 +98,11 @@ bool smqp_may_begin_smqp(const uint8_t *buf, size_t len);
  * after the first "." line (which ends a message, so lines before it that
  * read like commands were its data), unless a command that opens a
  * message comes first; else the first line that is a banner, a reply or a
- * command (not SMQP_FIRST_NOT). False when no whole line in buf qualifies;
- * *off is then where the last, unfinished line starts. */
-bool smqp_find_sync(const uint8_t *buf, size_t len, size_t *off);
+ * command (not SMQP_FIRST_NOT). Once the roles are known (ctx), lines
+ * this sender never sends (a client's command from the server, NOTIFY
+ * from the client) are data: neither candidates, nor, right after a ".",
+ * proof that the "." ended a message. False when no whole line in buf
+ * qualifies; *off is then where the last, unfinished line starts. */
+bool smqp_find_sync(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, size_t *off);
 
 #endif

@@ -1,7 +1,8 @@
 /* smqp-message.c
  * The SMQP message walker (see smqp-message.h). Where Content-Length and
- * the bytes disagree, the reference's decision 2 applies: the CRLF "." CRLF
- * terminator wins (see walk_data).
+ * the bytes disagree, the reference's decision 2 applies: the length is
+ * trusted when the message goes on right after the declared data, else
+ * the CRLF "." CRLF terminator ends the data (see walk_data).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,10 +19,11 @@ enum {
     W_DONE
 };
 
-void smqp_msg_walk_init(smqp_msg_walker *w, size_t start, size_t max_body)
+void smqp_msg_walk_init(smqp_msg_walker *w, size_t start, size_t max_body, unsigned how)
 {
     memset(w, 0, sizeof *w);
     w->pos = start;
+    w->how = how;
     w->state = W_HEADERS;
     w->max_body = max_body;
     w->known_end = start;
@@ -80,12 +82,14 @@ static void data_until(smqp_msg_walker *w, const uint8_t *buf, size_t d, size_t 
 }
 
 /* Data that only the terminator ends. A terminator is looked for within
- * SMQP_MAX_UNDELIMITED bytes of the last known end; past that the data is
- * cut there, so the cut never depends on where TCP split the bytes. */
-static void data_to_terminator(smqp_msg_walker *w, const uint8_t *buf, size_t len, size_t t, smqp_msg_event *ev)
+ * SMQP_MAX_UNDELIMITED bytes of base (the last known end, or the declared
+ * end of data whose length proved wrong); past that the data is cut there,
+ * so the cut never depends on where TCP split the bytes. */
+static void data_to_terminator(smqp_msg_walker *w, const uint8_t *buf, size_t len, size_t base, smqp_msg_event *ev)
 {
     size_t d = w->pos;
-    size_t limit = w->known_end + SMQP_MAX_UNDELIMITED;
+    size_t t = find_terminator(buf, len, d > 0 ? d - 1 : 0);
+    size_t limit = base + SMQP_MAX_UNDELIMITED;
     if (t < len && t <= limit) {
         data_until(w, buf, d, t, ev);
         return;
@@ -119,68 +123,49 @@ static void trusted_data(smqp_msg_walker *w, size_t d, size_t q, size_t end, smq
     w->state = W_AFTER_DATA;
 }
 
-/* A part's data. The first "." line after the data starts ends the
- * message, even inside the declared length (the reference's decision 2:
- * the terminator wins): so the message's end never depends on bytes that
- * have not arrived, and a Content-Length that is too large holds nothing
- * after the terminator; only a "." line that is the declared data's last
- * line waits for the line after it. Otherwise the length is trusted when
- * the bytes after the data continue the message. */
+/* A part's data (the reference's decision 2). A usable Content-Length is
+ * authoritative when the bytes right after the declared data continue the
+ * message: a line end, then a header line, an empty line or ".". What the
+ * data holds is not looked at, so "CRLF.CRLF" and lines that read as
+ * commands inside it stay data, as real senders mean them (SMQP has no
+ * dot-stuffing). Only when those bytes do not continue the message is the
+ * length wrong, and the first terminator after the data's start ends it.
+ * The decision needs the declared bytes and one line after them, never
+ * more, so any prefix of the stream either waits or decides the same.
+ * Where the declared data runs past what there is and what there is
+ * cannot grow (SMQP_WALK_WHOLE), the length was wrong. */
 static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_msg_event *ev)
 {
     size_t d = w->pos;
-    size_t t = find_terminator(buf, len, d > 0 ? d - 1 : 0);
     if (!w->have_cl) {
         ev->flags |= SMQP_MF_NO_CL;
-        data_to_terminator(w, buf, len, t, ev);
+        data_to_terminator(w, buf, len, w->known_end, ev);
         return;
     }
     if (w->cl > w->max_body) {
         ev->flags |= SMQP_MF_CL_TOO_BIG;
-        data_to_terminator(w, buf, len, t, ev);
+        data_to_terminator(w, buf, len, w->known_end, ev);
         return;
     }
     size_t end = d + w->cl;
-    bool found = t < len;
-    /* the terminator right after the declared data: the length was right */
-    if (found && (t == end || (t == end + 1 && buf[end] == '\r'))) {
-        data_until(w, buf, d, t, ev);
-        if (t == end)
-            ev->flags |= SMQP_MF_BARE_LF;
-        return;
-    }
-    /* A "." line whose "." is the last declared byte fits both readings:
-     * the line after it decides, as it does after any data (decision 2) */
-    if (found && t + 2 == end) {
-        size_t q = end + (buf[end] == '\n' ? 1 : 2);
-        smqp_line l;
-        bool have = smqp_next_line(buf, len, q, &l);
-        if (!have && len - q < SMQP_MAX_LINE) {
-            finish(w, ev, SMQP_ME_NEED_MORE);
+    if (len < end + 2 && !(len > end && buf[end] == '\n')) {
+        if (w->how & SMQP_WALK_WHOLE) {
+            ev->flags |= SMQP_MF_CL_MISMATCH;
+            data_to_terminator(w, buf, len, w->known_end, ev);
             return;
         }
-        if (have && continues_message(buf, l)) {
-            trusted_data(w, d, q, end, ev);
-            return;
-        }
-    }
-    if (found && t < end) {
-        ev->flags |= SMQP_MF_CL_MISMATCH;
-        data_until(w, buf, d, t, ev);
-        return;
-    }
-    /* no terminator up to the end of the data: another part may follow */
-    size_t q = 0;
-    if (end < len && buf[end] == '\n')
-        q = end + 1;
-    else if (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n')
-        q = end + 2;
-    else if (end + 1 >= len) {
-        if (!found && end > len + SMQP_SCAN_WINDOW)
-            ev->need = end - SMQP_SCAN_WINDOW;
+        /* up to the window, at once; in it, a segment at a time (see
+         * SMQP_REQUEST_WINDOW) */
+        if (end + 2 > len + SMQP_REQUEST_WINDOW)
+            ev->need = end + 2 - SMQP_REQUEST_WINDOW;
         finish(w, ev, SMQP_ME_NEED_MORE);
         return;
     }
+    size_t q = 0;
+    if (buf[end] == '\n')
+        q = end + 1;
+    else if (buf[end] == '\r' && buf[end + 1] == '\n')
+        q = end + 2;
     if (q) {
         smqp_line l;
         if (!smqp_next_line(buf, len, q, &l)) {
@@ -194,7 +179,7 @@ static void walk_data(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp_m
         }
     }
     ev->flags |= SMQP_MF_CL_MISMATCH;
-    data_to_terminator(w, buf, len, t, ev);
+    data_to_terminator(w, buf, len, end > w->known_end ? end : w->known_end, ev);
 }
 
 static void start_part(smqp_msg_walker *w)
@@ -287,11 +272,11 @@ void smqp_msg_walk_next(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp
         w->have_cl = smqp_parse_uint(buf, value, &w->cl);
 }
 
-size_t smqp_msg_length(const uint8_t *buf, size_t len, size_t start, size_t max_body, size_t *need)
+size_t smqp_msg_length(const uint8_t *buf, size_t len, size_t start, size_t max_body, unsigned how, size_t *need)
 {
     smqp_msg_walker w;
     smqp_msg_event ev;
-    smqp_msg_walk_init(&w, start, max_body);
+    smqp_msg_walk_init(&w, start, max_body, how);
     *need = 0;
     for (;;) {
         smqp_msg_walk_next(&w, buf, len, &ev);

@@ -18,11 +18,13 @@
  * past this bound the PDU is taken as it is and flagged overlong. */
 #define SMQP_MAX_UNDELIMITED (256u * 1024)
 
-/* Declared data is scanned for a terminator as it arrives only in its last
- * SMQP_SCAN_WINDOW bytes; before that the walker asks for the bytes up to
- * the window at once, so a large part is reassembled in one go instead of
- * being looked at again for every TCP segment. */
-#define SMQP_SCAN_WINDOW (64u * 1024)
+/* The declared data of a part is asked for from TCP at once up to its last
+ * SMQP_REQUEST_WINDOW bytes, then a segment at a time: TCP reassembles a
+ * large part in one go, and the segment that holds the data's end arrives
+ * whole, with the line after it (asked for exactly, TCP would hand over
+ * the data alone and the line after it only with the next segment). The
+ * window is larger than any one IPv4 segment, offloaded ones included. */
+#define SMQP_REQUEST_WINDOW (64u * 1024)
 
 typedef enum {
     SMQP_ME_HEADER,        /* a message header line */
@@ -52,9 +54,17 @@ typedef struct {
     unsigned flags;
 } smqp_msg_event;
 
+/* What a walk knows besides the bytes (smqp_msg_walker.how). */
+enum {
+    SMQP_WALK_WHOLE    = 1u << 0    /* the buffer ends where the message does
+                                       (a PDU already cut): data declared
+                                       past its end was declared wrong */
+};
+
 typedef struct {
     size_t pos;
     int state;
+    unsigned how;          /* SMQP_WALK_* */
     unsigned part;
     bool part_started;
     bool have_cl;
@@ -74,8 +84,8 @@ typedef struct {
 } smqp_msg_ids;
 
 /* Starts a walk at start (the first header line); Content-Length values
- * over max_body are not trusted to be waited for. */
-void smqp_msg_walk_init(smqp_msg_walker *w, size_t start, size_t max_body);
+ * over max_body are not trusted to be waited for; how: SMQP_WALK_*. */
+void smqp_msg_walk_init(smqp_msg_walker *w, size_t start, size_t max_body, unsigned how);
 
 /* The next element of the message in buf[0, len). After TERMINATOR,
  * UNTERMINATED or NEED_MORE the walk is over. */
@@ -85,6 +95,6 @@ void smqp_msg_walk_next(smqp_msg_walker *w, const uint8_t *buf, size_t len, smqp
  * buffer ends first (*need as in smqp_msg_event). The end depends on no byte after it but those of
  * the next line (a message sent without "." ends before a line that is no
  * header), so a prefix of the buffer gives either 0 or the same length. */
-size_t smqp_msg_length(const uint8_t *buf, size_t len, size_t start, size_t max_body, size_t *need);
+size_t smqp_msg_length(const uint8_t *buf, size_t len, size_t start, size_t max_body, unsigned how, size_t *need);
 
 #endif

@@ -87,10 +87,10 @@ static void line(const uint8_t *buf, smqp_line l)
     }
 }
 
-static void walk_message(const uint8_t *buf, size_t len, size_t start)
+static void walk_message(const uint8_t *buf, size_t len, size_t start, unsigned how)
 {
     smqp_msg_walker w;
-    smqp_msg_walk_init(&w, start, 1u << 20);
+    smqp_msg_walk_init(&w, start, 1u << 20, how);
     size_t last = start;
     unsigned still = 0;
     for (;;) {
@@ -109,8 +109,8 @@ static void walk_message(const uint8_t *buf, size_t len, size_t start)
 /* The framer's promise (smqp-frame.h): a PDU's end depends on the bytes
  * alone, so with fewer bytes at hand it is either not decided yet or
  * decided the same. This is what makes decoding independent of TCP's
- * segmentation. ("need" may point past the end: inside a declared part
- * over 64 KiB a "." line is seen only once those bytes are there.) */
+ * segmentation. ("need" may point past the end: a declared part is asked
+ * for at once up to its last 64 KiB.) */
 static void check_prefixes(const uint8_t *buf, size_t len, const smqp_frame_ctx *ctx, const smqp_frame *whole)
 {
     size_t cuts[] = { 1, whole->len / 2, whole->len - 1, whole->len, whole->len + 1 };
@@ -136,6 +136,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .auth_active = data[0] & 2,
         .expect_suid = data[0] & 4,
         .max_body = (data[0] & 8) ? 64 : 16u << 20,
+        .sender_known = data[0] & 32,
+        .sender_is_server = data[0] & 16,
     };
     size_t len = size - 1;
     uint8_t *buf = malloc(len ? len : 1);
@@ -145,7 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     smqp_judge_line(buf, len, 0, true);
     size_t sync;
-    if (smqp_find_sync(buf, len, &sync))
+    if (smqp_find_sync(buf, len, &ctx, &sync))
         CHECK(sync <= len);
     smqp_may_begin_smqp(buf, len);
     smqp_dslab_judge_greeting(buf, len);
@@ -170,7 +172,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         CHECK(f.len > 0 && f.len <= len - off);
         check_prefixes(buf + off, len - off, &ctx, &f);
-        walk_message(buf + off, f.len, 0);
+        /* as the dissector walks a PDU already cut */
+        walk_message(buf + off, f.len, 0, SMQP_WALK_WHOLE);
         off += f.len;
     }
     smqp_line l;
@@ -178,7 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(l.off + l.len + l.eol_len > q && l.off + l.len + l.eol_len <= len);
         line(buf, l);
     }
-    walk_message(buf, len, 0);
+    walk_message(buf, len, 0, 0);
     free(buf);
     return 0;
 }

@@ -419,7 +419,7 @@ static void test_values(void)
 static size_t msg_len(const char *m)
 {
     size_t need;
-    return smqp_msg_length(B(m), strlen(m), 0, 1 << 20, &need);
+    return smqp_msg_length(B(m), strlen(m), 0, 1 << 20, 0, &need);
 }
 
 static unsigned msg_flags(const char *m)
@@ -427,7 +427,7 @@ static unsigned msg_flags(const char *m)
     smqp_msg_walker w;
     smqp_msg_event ev;
     unsigned flags = 0;
-    smqp_msg_walk_init(&w, 0, 1 << 20);
+    smqp_msg_walk_init(&w, 0, 1 << 20, 0);
     do {
         smqp_msg_walk_next(&w, B(m), strlen(m), &ev);
         flags |= ev.flags;
@@ -473,15 +473,37 @@ static void test_messages(void)
     CHECK(msg_len(wrong) == strlen(wrong), "wrong Content-Length falls back to the terminator");
     CHECK(msg_flags(wrong) & SMQP_MF_CL_MISMATCH, "mismatch flagged");
     const char *binary = "Content-Type: image/gif\r\nContent-Length: 5\r\n\r\n\r\n.\r\n\r\n.\r\n";
-    CHECK(msg_len(binary) == strlen(binary) - 5 && (msg_flags(binary) & SMQP_MF_CL_MISMATCH),
-          "a '.' line inside the declared data ends the message (the terminator wins)");
+    CHECK(msg_len(binary) == strlen(binary) && !(msg_flags(binary) & SMQP_MF_CL_MISMATCH),
+          "a '.' line inside the declared data is data when the message goes on after it (decision 2)");
+    static const uint8_t gif[] = "Content-Type: image/gif\r\nContent-Length: 27\r\n\r\n"
+                                 "GIF89a\x01\x00\r\n.\r\n\x00\x2c\x00\r\n.\r\nQUIT\r\n"
+                                 "\r\n.\r\n";
+    CHECK(smqp_msg_length(gif, sizeof gif - 1, 0, 1 << 20, 0, &need) == sizeof gif - 1,
+          "a binary part holding CRLF.CRLF and a command line is exactly its Content-Length");
+    const char *lookalike = "Content-Type: text/plain\r\nContent-Length: 40\r\n\r\n"
+                            ".\r\nQUIT\r\n200 OK\r\nSUBSCRIBE TOPIC /y\r\n.\r\n\r\n.\r\n";
+    CHECK(msg_len(lookalike) == strlen(lookalike) && msg_flags(lookalike) == 0,
+          "a text part of terminator and command look-alike lines is data");
     const char *dotlast = "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nab\r\n.\r\n\r\n"
                           "Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx\r\n.\r\n";
     CHECK(msg_len(dotlast) == strlen(dotlast) && !(msg_flags(dotlast) & SMQP_MF_CL_MISMATCH),
           "a '.' line that is the declared data's last line, the message going on: the length is right");
-    CHECK(smqp_msg_length(B(dotlast), 54, 0, 1 << 20, &need) == 0, "which takes the line after it to tell");
-    const char *toolong = "Content-Type: text/plain\r\nContent-Length: 900\r\n\r\n24.567\r\n.\r\nQUIT\r\n";
-    CHECK(msg_len(toolong) == strlen(toolong) - 6, "a Content-Length past the terminator holds nothing after it");
+    CHECK(smqp_msg_length(B(dotlast), 54, 0, 1 << 20, 0, &need) == 0, "which takes the line after it to tell");
+    const char *toolong = "Content-Type: text/plain\r\nContent-Length: 30\r\n\r\n24.567\r\n.\r\nQUIT\r\n";
+    CHECK(msg_len(toolong) == 0, "a Content-Length past the terminator waits for the declared bytes");
+    const char *toolong_then = "Content-Type: text/plain\r\nContent-Length: 30\r\n\r\n24.567\r\n.\r\n"
+                               "QUIT\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n";
+    CHECK(msg_len(toolong_then) == strlen(toolong_then) - 30 && (msg_flags(toolong_then) & SMQP_MF_CL_MISMATCH),
+          "and, the bytes after them not continuing the message, ends at the terminator");
+    smqp_msg_walker w;
+    smqp_msg_walk_init(&w, 0, 1 << 20, SMQP_WALK_WHOLE);
+    size_t cut_at = strlen(toolong) - 6;
+    smqp_msg_event ev;
+    do
+        smqp_msg_walk_next(&w, B(toolong), cut_at, &ev);
+    while (ev.kind != SMQP_ME_DATA && ev.kind != SMQP_ME_NEED_MORE && ev.kind != SMQP_ME_UNTERMINATED);
+    CHECK(ev.kind == SMQP_ME_DATA && ev.span.len == 6 && (ev.flags & SMQP_MF_CL_MISMATCH),
+          "walking a message already cut, data declared past its end is the data up to its terminator");
     const char *inside = "Content-Type: text/plain\r\nContent-Length: 8\r\n\r\n24.567\r\n.\r\n";
     CHECK(msg_len(inside) == strlen(inside) && (msg_flags(inside) & SMQP_MF_CL_MISMATCH),
           "a Content-Length ending inside the terminator");
@@ -494,17 +516,18 @@ static void test_messages(void)
     const char *partial = "Content-Type: text/plain\r\nContent-Length: 100\r\n\r\nabc";
     CHECK(msg_len(partial) == 0, "waits for the declared data");
     const char *large = "Content-Type: text/plain\r\nContent-Length: 200000\r\n\r\nabc";
-    CHECK(smqp_msg_length(B(large), strlen(large), 0, 1 << 20, &need) == 0 &&
-          need == strlen(large) - 3 + 200000 - SMQP_SCAN_WINDOW, "a large part is waited for up to its last 64 KiB at once");
-    CHECK(smqp_msg_length(B(partial), strlen(partial), 0, 1 << 20, &need) == 0 && need == 0,
-          "a small one a segment at a time, so an early terminator is seen as it comes");
+    CHECK(smqp_msg_length(B(large), strlen(large), 0, 1 << 20, 0, &need) == 0 &&
+          need == strlen(large) - 3 + 200000 + 2 - SMQP_REQUEST_WINDOW,
+          "a large part is asked for at once up to its last 64 KiB");
+    CHECK(smqp_msg_length(B(partial), strlen(partial), 0, 1 << 20, 0, &need) == 0 && need == 0,
+          "a small one a segment at a time, so the segment holding its end arrives whole");
     const char *unterminated = "Created: D20010815T08035345Z\r\nPriority: 1\r\n\r\nQUIT\r\n";
     CHECK(msg_len(unterminated) == strlen(unterminated) - 6, "a command ends a message sent without '.'");
     const char *bare = "Name: x\n.\n";
     CHECK(msg_len(bare) == strlen(bare) && (msg_flags(bare) & SMQP_MF_BARE_LF), "bare LF");
 
     smqp_frame f;
-    smqp_frame_ctx ctx = { false, false, false, 1 << 20 };
+    smqp_frame_ctx ctx = { false, false, false, 1 << 20, false, false };
     const char *reply = "200-OK\r\n200-/stocks\r\n200 /weather\r\nNOOP\r\n";
     smqp_frame_pdu(B(reply), strlen(reply), &ctx, &f);
     CHECK(f.complete && f.kind == SMQP_PDU_REPLY && f.len == strlen(reply) - 6, "multi-line reply is one PDU");
@@ -523,13 +546,34 @@ static void test_messages(void)
     CHECK(f.complete && f.len == 8, "a reply cut short ends as soon as the next line cannot be a reply line");
     smqp_frame_pdu(B("200-OK\r\n20"), 10, &ctx, &f);
     CHECK(!f.complete, "the next line may still be a reply line");
+    smqp_frame_ctx server = { false, false, false, 1 << 20, true, true };
+    smqp_frame_pdu(B("LIST TOPIC /x\r\n"), 15, &server, &f);
+    CHECK(f.complete && f.kind == SMQP_PDU_UNKNOWN, "a client's command from the server is no command");
+    smqp_frame_pdu(B("NOTIFY TOPIC /x ADD\r\n"), 21, &server, &f);
+    CHECK(f.complete && f.kind == SMQP_PDU_COMMAND, "NOTIFY from the server is one");
+    server.sender_known = false;
+    smqp_frame_pdu(B("LIST TOPIC /x\r\n"), 15, &server, &f);
+    CHECK(f.complete && f.kind == SMQP_PDU_COMMAND, "before the roles are settled, any command is one");
     size_t sync;
     const char *tail = "0815T08341245Z\r\n\r\nSUBSCRIBE TOPIC /x\r\n.\r\nCOUNT TOPIC /y\r\n";
-    CHECK(smqp_find_sync(B(tail), strlen(tail), &sync) && sync == strlen(tail) - 16,
+    CHECK(smqp_find_sync(B(tail), strlen(tail), &ctx, &sync) && sync == strlen(tail) - 16,
           "joined inside a message: decoding resumes after its '.' line");
     const char *cmds = "ic: /x\r\nCOUNT TOPIC /y\r\nPUB MESS /z A1\r\n";
-    CHECK(smqp_find_sync(B(cmds), strlen(cmds), &sync) && sync == 8, "joined mid-line: resumes at the next command");
-    CHECK(!smqp_find_sync(B("xyz\r\nabc"), 8, &sync) && sync == 5, "no boundary yet: the unfinished line is where to wait");
+    CHECK(smqp_find_sync(B(cmds), strlen(cmds), &ctx, &sync) && sync == 8, "joined mid-line: resumes at the next command");
+    CHECK(!smqp_find_sync(B("xyz\r\nabc"), 8, &ctx, &sync) && sync == 5, "no boundary yet: the unfinished line is where to wait");
+    const char *server_tail = "a\r\n.\r\nLIST TOPIC /a\r\n.\r\n200-x\r\n";
+    server.sender_known = true;
+    CHECK(smqp_find_sync(B(server_tail), strlen(server_tail), &server, &sync) && sync == strlen(server_tail) - 7,
+          "from the server, a client's command after a '.' line shows that '.' was data too");
+    server.sender_known = false;
+    CHECK(smqp_find_sync(B(server_tail), strlen(server_tail), &server, &sync) && sync == 6,
+          "roles not known yet: the same line is a boundary");
+    smqp_frame_ctx client = { false, false, false, 1 << 20, true, false };
+    CHECK(smqp_find_sync(B(server_tail), strlen(server_tail), &client, &sync) && sync == 6,
+          "from the client it is one");
+    const char *client_tail = "NOTIFY MESSAGE /x ADD\r\nQUIT\r\n";
+    CHECK(smqp_find_sync(B(client_tail), strlen(client_tail), &client, &sync) && sync == 23,
+          "a client never sends NOTIFY: not where its direction resumes");
     CHECK(smqp_may_begin_smqp(B("SU"), 2) && smqp_may_begin_smqp(B("SMQ"), 3) && smqp_may_begin_smqp(B("SUB MESS"), 8),
           "first segments that may begin SMQP");
     CHECK(!smqp_may_begin_smqp(B("HTTP/"), 5) && !smqp_may_begin_smqp(B("EHLO x"), 6), "ones that cannot");

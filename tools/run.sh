@@ -13,7 +13,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SMQP_BUILD_DIR:-$top/build}
 packages=(cmake make gcc pkg-config wireshark-dev tshark libpcap-dev libglib2.0-dev util-linux diffutils
-          valgrind time clang libclang-rt-14-dev python3 mmdebstrap parallel tcpdump
+          valgrind time clang libclang-rt-14-dev python3 mmdebstrap parallel tcpdump nftables ethtool iproute2
           clickhouse-server clickhouse-client)
 
 install_missing() {
